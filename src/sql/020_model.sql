@@ -6,7 +6,9 @@
 -- be read, secured and deleted without walking the tree), the authority's own
 -- source-system id, and seq, its position among its siblings in the file.
 -- Composite foreign keys (return_id, parent_id) keep a child in its parent's
--- return; deleting a return removes everything under it.
+-- return; deleting a return removes everything under it.  xml_line is the
+-- line of the element in the file a row was loaded from (NULL otherwise), so
+-- findings on a loaded return can point back into the file.
 
 CREATE TABLE sen2.return (
     return_id        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -42,6 +44,7 @@ CREATE TABLE sen2.person (
     return_id          bigint NOT NULL REFERENCES sen2.return ON DELETE CASCADE,
     source_id          text,
     seq                int,
+    xml_line           int,
     surname            text,
     forename           text,
     person_birth_date  text,
@@ -65,6 +68,7 @@ CREATE TABLE sen2.request (
     person_id             bigint NOT NULL,
     source_id             text,
     seq                   int,
+    xml_line              int,
     received_date         text,
     request_source        text,
     rya                   text,
@@ -85,6 +89,7 @@ CREATE TABLE sen2.assessment (
     return_id                bigint NOT NULL,
     request_id               bigint NOT NULL,
     source_id                text,
+    xml_line                 int,
     assessment_outcome       text,
     assessment_outcome_date  text,
     assessment_mediation     text,
@@ -104,6 +109,7 @@ CREATE TABLE sen2.named_plan (
     return_id      bigint NOT NULL,
     assessment_id  bigint NOT NULL,
     source_id      text,
+    xml_line       int,
     start_date     text,
     plan_res       text,
     plan_wbp       text,
@@ -125,6 +131,7 @@ CREATE TABLE sen2.plan_detail (
     named_plan_id                  bigint NOT NULL,
     source_id                      text,
     seq                            int,
+    xml_line                       int,
     urn                            text,
     ukprn                          text,
     sen_setting                    text,
@@ -143,6 +150,7 @@ CREATE TABLE sen2.active_plans (
     return_id                  bigint NOT NULL,
     request_id                 bigint NOT NULL,
     source_id                  text,
+    xml_line                   int,
     transfer_la                text,
     res                        text,
     wbp                        text,
@@ -167,6 +175,7 @@ CREATE TABLE sen2.placement_detail (
     active_plans_id                bigint NOT NULL,
     source_id                      text,
     seq                            int,
+    xml_line                       int,
     urn                            text,
     ukprn                          text,
     sen_setting                    text,
@@ -192,6 +201,7 @@ CREATE TABLE sen2.sen_need (
     active_plans_id  bigint NOT NULL,
     source_id        text,
     seq              int,
+    xml_line         int,
     sen_type         text,
     sen_type_rank    text,
     FOREIGN KEY (return_id, active_plans_id) REFERENCES sen2.active_plans (return_id, active_plans_id) ON DELETE CASCADE
