@@ -97,6 +97,18 @@ CREATE OPERATOR CLASS sen2.upn_hash_ops DEFAULT FOR TYPE sen2.upn USING hash AS
 -- INSERT INTO typed_table SELECT raw_text ... checks every value, while an
 -- expression mixing text and upn still needs an explicit cast (no silent
 -- comparison of a UPN with arbitrary text).
+-- min() and max(), found when sen2 is on the search_path (like the operators).
+CREATE FUNCTION sen2.upn_smaller(sen2.upn, sen2.upn) RETURNS sen2.upn
+    AS 'int8smaller' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION sen2.upn_larger(sen2.upn, sen2.upn) RETURNS sen2.upn
+    AS 'int8larger' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+CREATE AGGREGATE sen2.min(sen2.upn) (
+    SFUNC = sen2.upn_smaller, STYPE = sen2.upn, COMBINEFUNC = sen2.upn_smaller,
+    SORTOP = OPERATOR(sen2.<), PARALLEL = SAFE);
+CREATE AGGREGATE sen2.max(sen2.upn) (
+    SFUNC = sen2.upn_larger, STYPE = sen2.upn, COMBINEFUNC = sen2.upn_larger,
+    SORTOP = OPERATOR(sen2.>), PARALLEL = SAFE);
+
 CREATE CAST (text AS sen2.upn) WITH INOUT AS ASSIGNMENT;
 CREATE CAST (sen2.upn AS text) WITH INOUT AS ASSIGNMENT;
 
@@ -194,6 +206,18 @@ CREATE OPERATOR CLASS sen2.uln_hash_ops DEFAULT FOR TYPE sen2.uln USING hash AS
     OPERATOR 1 sen2.=,
     FUNCTION 1 sen2.uln_hash(sen2.uln),
     FUNCTION 2 sen2.uln_hash_extended(sen2.uln, bigint);
+
+-- min() and max(), found when sen2 is on the search_path (like the operators).
+CREATE FUNCTION sen2.uln_smaller(sen2.uln, sen2.uln) RETURNS sen2.uln
+    AS 'int8smaller' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION sen2.uln_larger(sen2.uln, sen2.uln) RETURNS sen2.uln
+    AS 'int8larger' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+CREATE AGGREGATE sen2.min(sen2.uln) (
+    SFUNC = sen2.uln_smaller, STYPE = sen2.uln, COMBINEFUNC = sen2.uln_smaller,
+    SORTOP = OPERATOR(sen2.<), PARALLEL = SAFE);
+CREATE AGGREGATE sen2.max(sen2.uln) (
+    SFUNC = sen2.uln_larger, STYPE = sen2.uln, COMBINEFUNC = sen2.uln_larger,
+    SORTOP = OPERATOR(sen2.>), PARALLEL = SAFE);
 
 CREATE CAST (text AS sen2.uln) WITH INOUT AS ASSIGNMENT;
 CREATE CAST (sen2.uln AS text) WITH INOUT AS ASSIGNMENT;
