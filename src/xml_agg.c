@@ -52,6 +52,7 @@
 #include "utils/typcache.h"
 #include "utils/xml.h"
 
+#include "xml_agg.h"
 #include "xmlout.h"
 
 PG_FUNCTION_INFO_V1(sen2_xml_agg_transfn);
@@ -63,7 +64,7 @@ PG_FUNCTION_INFO_V1(sen2_xml_person);
 PG_FUNCTION_INFO_V1(sen2_xml_open);
 PG_FUNCTION_INFO_V1(sen2_xml_close);
 
-#define XML_DECLARATION "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+#define XML_DECLARATION SEN2_XML_DECLARATION
 
 /* The largest document: one PostgreSQL value, header included. */
 #define XA_HARD_LIMIT ((size_t) (MaxAllocSize - VARHDRSZ))
@@ -93,7 +94,8 @@ typedef struct XaNode
 	int			open_len;
 	int			close_len;
 	bool		is_group;
-	bool		nested;			/* a group read from a record column of its own */
+	int			max_occurs;		/* 0: unbounded */
+	bool		nested;			/* a group of another module than its parent */
 	bool		holds_row;		/* the row element is inside (or is) this node */
 	struct XaNode *parent;
 	int			nchildren;
@@ -125,7 +127,9 @@ typedef enum XaKind
 	XK_TIMESTAMPTZ,				/* the same, in the session time zone */
 	XK_OUTPUT,					/* anything else: the type's output function */
 	XK_RECORD,					/* a nested group as one record */
-	XK_ARRAY					/* a nested group as an array of records */
+	XK_ARRAY,					/* a nested group as an array of records */
+	XK_INLINE					/* a nested group of at most one, as columns of
+								 * the parent record itself */
 } XaKind;
 
 typedef struct XaField
@@ -140,6 +144,7 @@ typedef struct XaField
 	int16		elmlen;
 	bool		elmbyval;
 	char		elmalign;
+	struct XaMap *inline_map;	/* XK_INLINE: shares the parent's values */
 } XaField;
 
 /* The columns of one row type matched to the fields of one record node */
@@ -385,6 +390,7 @@ typedef struct XaRow
 	char	   *parent;
 	char	   *element;
 	bool		is_group;
+	int			max_occurs;
 	char	   *module;
 	char	   *column;
 	XaNode	   *node;
@@ -429,6 +435,7 @@ build_node(XaCache *c, int year, XaRow *rows, int nrows, int idx, XaNode *parent
 	n->name = r->element;
 	n->module = r->module;
 	n->is_group = r->is_group;
+	n->max_occurs = r->max_occurs;
 	n->parent = parent;
 	n->path = parent ? MemoryContextStrdup(c->mcxt, psprintf("%s/%s", parent->path, r->element))
 		: r->element;
@@ -548,7 +555,8 @@ load_layout(XaCache *c, int year)
 	if ((ret = SPI_connect()) != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed: %s", SPI_result_code_string(ret));
 	ret = SPI_execute_with_args(
-		"SELECT parent, element, kind = 'group', module, column_name "
+		"SELECT parent, element, kind = 'group', module, column_name, "
+		"       coalesce(max_occurs, 0) "
 		"  FROM sen2.element WHERE collection_year = $1 "
 		" ORDER BY parent, position, element",
 		1, argtypes, args, NULL, true, 0);
@@ -570,6 +578,12 @@ load_layout(XaCache *c, int year)
 		rows[i].is_group = g != NULL && g[0] == 't';
 		rows[i].module = SPI_getvalue(t, d, 4);
 		rows[i].column = SPI_getvalue(t, d, 5);
+		{
+			bool		isnull;
+			Datum		v = SPI_getbinval(t, d, 6, &isnull);
+
+			rows[i].max_occurs = isnull ? 0 : DatumGetInt32(v);
+		}
 	}
 	MemoryContextSwitchTo(old);
 	SPI_finish();
@@ -656,25 +670,19 @@ name_matches(const char *col, const XaNode *n)
 		strcmp(col, n->name) == 0;
 }
 
-static XaMap *
-build_map(XaCache *c, XaNode *node, Oid typid, int32 typmod)
+/*
+ * Resolves the fields of m->node against m->tupdesc.  Returns how many
+ * fields the record supplies (columns found, directly or inline).
+ */
+static int
+fill_map(XaCache *c, XaMap *m)
 {
-	MemoryContext old = MemoryContextSwitchTo(c->mcxt);
-	XaMap	   *m = palloc0(sizeof(XaMap));
-	TupleDesc	td = lookup_rowtype_tupdesc_copy(typid, typmod);
-	int			f,
-				a;
+	XaNode	   *node = m->node;
+	TupleDesc	td = m->tupdesc;
+	int			present = 0;
 
-	m->node = node;
-	m->typid = typid;
-	m->typmod = typmod;
-	m->tupdesc = td;
-	m->values = palloc0(sizeof(Datum) * Max(td->natts, 1));
-	m->nulls = palloc0(sizeof(bool) * Max(td->natts, 1));
 	m->fields = palloc0(sizeof(XaField) * Max(node->nfields, 1));
-	m->id_attno = -1;
-
-	for (f = 0; f < node->nfields; f++)
+	for (int f = 0; f < node->nfields; f++)
 	{
 		XaNode	   *el = node->fields[f];
 		XaField    *fd = &m->fields[f];
@@ -682,7 +690,7 @@ build_map(XaCache *c, XaNode *node, Oid typid, int32 typmod)
 
 		fd->kind = XK_ABSENT;
 		fd->attno = -1;
-		for (a = 0; a < td->natts; a++)
+		for (int a = 0; a < td->natts; a++)
 		{
 			Form_pg_attribute att = TupleDescAttr(td, a);
 
@@ -699,7 +707,33 @@ build_map(XaCache *c, XaNode *node, Oid typid, int32 typmod)
 			fd->typid = att->atttypid;
 		}
 		if (fd->attno < 0)
+		{
+			/*
+			 * A module that occurs at most once may come as columns of the
+			 * parent row (a flat view of a request with its assessment and
+			 * plan, say) instead of a record column of its own.
+			 */
+			if (el->nested && el->max_occurs == 1)
+			{
+				XaMap	   *im = palloc0(sizeof(XaMap));
+
+				im->node = el;
+				im->typid = m->typid;
+				im->typmod = m->typmod;
+				im->tupdesc = td;
+				im->values = m->values;
+				im->nulls = m->nulls;
+				im->id_attno = -1;
+				if (fill_map(c, im) > 0)
+				{
+					fd->kind = XK_INLINE;
+					fd->inline_map = im;
+					present++;
+				}
+			}
 			continue;
+		}
+		present++;
 
 		base = getBaseType(fd->typid);
 		if (el->nested)
@@ -763,14 +797,30 @@ build_map(XaCache *c, XaNode *node, Oid typid, int32 typmod)
 			fd->has_outfn = true;
 		}
 	}
+	return present;
+}
 
-	for (a = 0; a < td->natts; a++)
+static XaMap *
+build_map(XaCache *c, XaNode *node, Oid typid, int32 typmod)
+{
+	MemoryContext old = MemoryContextSwitchTo(c->mcxt);
+	XaMap	   *m = palloc0(sizeof(XaMap));
+	TupleDesc	td = lookup_rowtype_tupdesc_copy(typid, typmod);
+
+	m->node = node;
+	m->typid = typid;
+	m->typmod = typmod;
+	m->tupdesc = td;
+	m->values = palloc0(sizeof(Datum) * Max(td->natts, 1));
+	m->nulls = palloc0(sizeof(bool) * Max(td->natts, 1));
+	m->id_attno = -1;
+	(void) fill_map(c, m);
+
+	for (int a = 0; a < td->natts; a++)
 	{
 		Form_pg_attribute att = TupleDescAttr(td, a);
 
-		if (att->attisdropped)
-			continue;
-		if (strcmp(NameStr(att->attname), "person_id") == 0)
+		if (!att->attisdropped && strcmp(NameStr(att->attname), "person_id") == 0)
 			m->id_attno = a;
 	}
 
@@ -904,6 +954,7 @@ put_value(XaCtx *cx, const XaNode *n, XaField *fd, Datum v)
 }
 
 static bool write_record(XaCtx *cx, XaNode *rec, Datum d);
+static bool write_inline(XaCtx *cx, XaNode *rec, XaMap *m);
 
 /*
  * Writes the children of node n, whose values are in map m (the deformed
@@ -923,6 +974,11 @@ write_children(XaCtx *cx, XaNode *n, XaMap *m)
 			XaField    *fd = &m->fields[ch->slot];
 			Datum		v;
 
+			if (fd->kind == XK_INLINE)
+			{
+				any |= write_inline(cx, ch, fd->inline_map);
+				continue;
+			}
 			if (fd->kind == XK_ABSENT || m->nulls[fd->attno])
 				continue;
 			v = m->values[fd->attno];
@@ -933,6 +989,7 @@ write_children(XaCtx *cx, XaNode *n, XaMap *m)
 			}
 			else if (fd->kind == XK_RECORD)
 				any |= write_record(cx, ch, v);
+
 			else
 			{
 				ArrayType  *arr = DatumGetArrayTypeP(v);
@@ -974,6 +1031,22 @@ write_record(XaCtx *cx, XaNode *rec, Datum d)
 
 	if (rec->holds_row)
 		cx->rowmap = m;			/* the person, for messages */
+	put_raw(cx, rec, rec->open_tag, rec->open_len);
+	if (write_children(cx, rec, m))
+	{
+		put_raw(cx, rec, rec->close_tag, rec->close_len);
+		return true;
+	}
+	xo_truncate(cx->out, mark);
+	return false;
+}
+
+/* A module given as columns of its parent's record: omitted when empty. */
+static bool
+write_inline(XaCtx *cx, XaNode *rec, XaMap *m)
+{
+	size_t		mark = cx->out->len;
+
 	put_raw(cx, rec, rec->open_tag, rec->open_len);
 	if (write_children(cx, rec, m))
 	{
@@ -1028,9 +1101,9 @@ write_frame(XaCtx *cx, XaNode *n, XaMap *m, XaNode *row, size_t *split)
  * ------------------------------------------------------------------------ */
 
 static XaCache *
-get_cache(FunctionCallInfo fcinfo)
+get_cache_fl(FmgrInfo *flinfo)
 {
-	XaCache    *c = (XaCache *) fcinfo->flinfo->fn_extra;
+	XaCache    *c = (XaCache *) flinfo->fn_extra;
 
 	if (c == NULL)
 	{
@@ -1043,13 +1116,15 @@ get_cache(FunctionCallInfo fcinfo)
 					 errdetail("This database's encoding is %s; SEN2 files are UTF-8 and the writer passes text through unchanged.",
 							   GetDatabaseEncodingName()),
 					 errhint("Create the database with ENCODING 'UTF8'.")));
-		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(XaCache));
-		c->mcxt = fcinfo->flinfo->fn_mcxt;
+		c = MemoryContextAllocZero(flinfo->fn_mcxt, sizeof(XaCache));
+		c->mcxt = flinfo->fn_mcxt;
 		c->rowcxt = AllocSetContextCreate(c->mcxt, "sen2 xml row", ALLOCSET_DEFAULT_SIZES);
-		fcinfo->flinfo->fn_extra = c;
+		flinfo->fn_extra = c;
 	}
 	return c;
 }
+
+#define get_cache(fcinfo) get_cache_fl((fcinfo)->flinfo)
 
 /*
  * The collection year a header record names: its collection_year column,
@@ -1686,6 +1761,22 @@ frame_part(FunctionCallInfo fcinfo, bool opening)
 	SET_VARSIZE(t, VARHDRSZ + len);
 	memcpy(VARDATA(t), o.data + (opening ? 0 : split), len);
 	PG_RETURN_TEXT_P(t);
+}
+
+void
+sen2_xml_frame_lines(FmgrInfo *flinfo, Datum header, text **open_line, text **close_line)
+{
+	XaCache    *c = get_cache_fl(flinfo);
+	XoAllocator mem;
+	XmlOut		o;
+	size_t		split;
+
+	xa_mem_init(&mem, CurrentMemoryContext);
+	xo_init(&o, &mem, XA_HARD_LIMIT, XA_FLAGS);
+	(void) frame_for_header(c, header, &o, &split);
+	*open_line = cstring_to_text_with_len(o.data, split);
+	*close_line = cstring_to_text_with_len(o.data + split, o.len - split);
+	xo_free(&o);
 }
 
 Datum

@@ -67,84 +67,17 @@ LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION sen2.xml_close(record) IS
   'The closing line of a document for a header record: </Persons></Message>.';
 
--- The staging tables of one return nested as sen2.xml_agg reads them: a
--- person row with a requests array; a request with assessment and
--- active_plans records; an assessment with a named_plan record; a named plan
--- with a plan_detail array; active plans with placement_detail and sen_need
--- arrays.  Children in (seq, id) order.  Every level is built with one
--- grouped pass over its table (hash joins, no per-person subqueries), so the
--- cost is linear in the size of the return.  The same text is used by both
--- functions below, so they cannot drift apart.
-DO $do$
-DECLARE
-    persons text := $q$
-    pd AS (SELECT d.named_plan_id, pg_catalog.array_agg(d ORDER BY d.seq, d.plan_detail_id) AS plan_detail
-             FROM sen2.plan_detail d WHERE d.return_id = $1 GROUP BY d.named_plan_id),
-    np AS (SELECT n.*, pd.plan_detail
-             FROM sen2.named_plan n LEFT JOIN pd ON pd.named_plan_id = n.named_plan_id
-            WHERE n.return_id = $1),
-    asm AS (SELECT a.*, np AS named_plan
-              FROM sen2.assessment a LEFT JOIN np ON np.assessment_id = a.assessment_id
-             WHERE a.return_id = $1),
-    pl AS (SELECT x.active_plans_id, pg_catalog.array_agg(x ORDER BY x.seq, x.placement_detail_id) AS placement_detail
-             FROM sen2.placement_detail x WHERE x.return_id = $1 GROUP BY x.active_plans_id),
-    sn AS (SELECT x.active_plans_id, pg_catalog.array_agg(x ORDER BY x.seq, x.sen_need_id) AS sen_need
-             FROM sen2.sen_need x WHERE x.return_id = $1 GROUP BY x.active_plans_id),
-    ap AS (SELECT a.*, pl.placement_detail, sn.sen_need
-             FROM sen2.active_plans a
-             LEFT JOIN pl ON pl.active_plans_id = a.active_plans_id
-             LEFT JOIN sn ON sn.active_plans_id = a.active_plans_id
-            WHERE a.return_id = $1),
-    rq AS (SELECT q.*, asm AS assessment, ap AS active_plans
-             FROM sen2.request q
-             LEFT JOIN asm ON asm.request_id = q.request_id
-             LEFT JOIN ap ON ap.request_id = q.request_id
-            WHERE q.return_id = $1),
-    rqs AS (SELECT rq.person_id, pg_catalog.array_agg(rq ORDER BY rq.seq, rq.request_id) AS requests
-              FROM rq GROUP BY rq.person_id),
-    p AS (SELECT pe.*, rqs.requests
-            FROM sen2.person pe LEFT JOIN rqs ON rqs.person_id = pe.person_id
-           WHERE pe.return_id = $1)
-$q$;
-BEGIN
-    EXECUTE format($f$
+-- The one-call versions over the staging tables.  They run one SQL query
+-- (in src/xml_return.c, shown in docs/xml-writer.md) that nests the staging
+-- tables into records and feeds sen2.xml_agg / sen2.xml_person: the same
+-- path an authority's own views take.  They are C only so the document is
+-- not copied through a tuplestore on its way out.
 CREATE FUNCTION sen2.return_xml(return_id bigint)
-RETURNS xml
-LANGUAGE sql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $body$
-WITH %s
-SELECT sen2.xml_agg(p, r, p.seq, p.person_id)
-  FROM sen2.return r LEFT JOIN p ON true
- WHERE r.return_id = $1
-$body$
-$f$, persons);
-
-    EXECUTE format($f$
+RETURNS xml AS 'MODULE_PATHNAME', 'sen2_return_xml'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION sen2.return_xml_rows(return_id bigint)
-RETURNS SETOF text
-LANGUAGE sql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $body$
-WITH %s,
-    r AS (SELECT * FROM sen2.return r WHERE r.return_id = $1),
-    lines AS (
-        SELECT 0 AS part, NULL::int AS seq, NULL::bigint AS id,
-               '<?xml version="1.0" encoding="UTF-8"?>'::text AS line
-          FROM r
-        UNION ALL
-        SELECT 1, NULL, NULL, sen2.xml_open(r) FROM r
-        UNION ALL
-        SELECT 2, p.seq, p.person_id, sen2.xml_person(p, r.collection_year) FROM r, p
-        UNION ALL
-        SELECT 3, NULL, NULL, sen2.xml_close(r) FROM r)
-SELECT line FROM lines
- WHERE line IS NOT NULL
- ORDER BY part, seq NULLS LAST, id NULLS LAST, line COLLATE "C"
-$body$
-$f$, persons);
-END
-$do$;
+RETURNS SETOF text AS 'MODULE_PATHNAME', 'sen2_return_xml_rows'
+LANGUAGE C STABLE STRICT PARALLEL SAFE ROWS 1000;
 
 COMMENT ON FUNCTION sen2.return_xml(bigint) IS
   'The SEN2 XML file of a return, from the staging tables, in the layout of its collection year; persons in (seq, person_id) order, children in (seq, id) order. Cast to text to keep the XML declaration.';
@@ -152,10 +85,8 @@ COMMENT ON FUNCTION sen2.return_xml_rows(bigint) IS
   'The SEN2 XML file of a return as lines (declaration, opening line, one line per person, closing line): COPY (SELECT * FROM sen2.return_xml_rows(id)) TO STDOUT writes the file, with no 1 GB limit. The lines joined by a line feed are exactly sen2.return_xml(id)::text.';
 
 CREATE FUNCTION sen2.return_xml_text(return_id bigint)
-RETURNS text
-LANGUAGE sql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $$ SELECT sen2.return_xml($1)::text $$;
+RETURNS text AS 'MODULE_PATHNAME', 'sen2_return_xml'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION sen2.return_xml_text(bigint) IS
   'sen2.return_xml as text, XML declaration included (psql -Atc ''SELECT sen2.return_xml_text(1)'' > file.xml).';
 
