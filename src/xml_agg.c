@@ -95,6 +95,7 @@ typedef struct XaNode
 	int			close_len;
 	bool		is_group;
 	int			max_occurs;		/* 0: unbounded */
+	int			year;			/* of the layout, for messages */
 	bool		nested;			/* a group of another module than its parent */
 	bool		holds_row;		/* the row element is inside (or is) this node */
 	struct XaNode *parent;
@@ -323,11 +324,13 @@ too_big_error(size_t limit, bool lowered, size_t reached, int64 persons)
 	ereport(ERROR,
 			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 			 errmsg("SEN2 XML document is too large for one value"),
-			 errdetail("The document would pass %zu bytes (%s) after " INT64_FORMAT " persons; it had reached %zu bytes.",
-					   limit,
-					   lowered ? "the limit set by sen2.xml_max_bytes"
-					   : "PostgreSQL values are limited to 1 GB",
-					   persons, reached),
+			 errdetail_plural("The document would pass %zu bytes (%s); it had reached %zu bytes with " INT64_FORMAT " person written.",
+							  "The document would pass %zu bytes (%s); it had reached %zu bytes with " INT64_FORMAT " persons written.",
+							  (unsigned long) persons,
+							  limit,
+							  lowered ? "the limit set by sen2.xml_max_bytes"
+							  : "PostgreSQL values are limited to 1 GB",
+							  reached, persons),
 			 errhint("Write one document per return (GROUP BY return_id), or stream the document "
 					 "in lines with COPY (SELECT line FROM sen2.return_xml_rows(return_id) AS line) TO STDOUT.")));
 }
@@ -436,6 +439,7 @@ build_node(XaCache *c, int year, XaRow *rows, int nrows, int idx, XaNode *parent
 	n->module = r->module;
 	n->is_group = r->is_group;
 	n->max_occurs = r->max_occurs;
+	n->year = year;
 	n->parent = parent;
 	n->path = parent ? MemoryContextStrdup(c->mcxt, psprintf("%s/%s", parent->path, r->element))
 		: r->element;
@@ -814,7 +818,24 @@ build_map(XaCache *c, XaNode *node, Oid typid, int32 typmod)
 	m->values = palloc0(sizeof(Datum) * Max(td->natts, 1));
 	m->nulls = palloc0(sizeof(bool) * Max(td->natts, 1));
 	m->id_attno = -1;
-	(void) fill_map(c, m);
+	if (fill_map(c, m) == 0)
+	{
+		StringInfoData cols;
+		const char *what = node->parent == NULL ? "header" : node->name;
+
+		initStringInfo(&cols);
+		for (int a = 0; a < td->natts; a++)
+			if (!TupleDescAttr(td, a)->attisdropped)
+				appendStringInfo(&cols, "%s%s", cols.len ? ", " : "",
+								 NameStr(TupleDescAttr(td, a)->attname));
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("no column of the %s record names an element of %s", what, node->path),
+				 errdetail("The record's columns are: %s.", cols.len ? cols.data : "(none)"),
+				 errhint("Name the columns after the staging tables, e.g. SELECT family_name AS surname; "
+						 "SELECT element, column_name FROM sen2.element WHERE collection_year = %d lists them.",
+						 node->year)));
+	}
 
 	for (int a = 0; a < td->natts; a++)
 	{
@@ -875,7 +896,11 @@ put_raw(XaCtx *cx, const XaNode *n, const char *s, size_t len)
 		xa_fail(cx, st, n, "");
 }
 
-static void
+/*
+ * Writes one item.  An empty value is left out like a NULL: SEN2 has no item
+ * whose value can be empty, and an empty tag fails any schema.
+ */
+static bool
 put_value(XaCtx *cx, const XaNode *n, XaField *fd, Datum v)
 {
 	char		buf[MAXDATELEN + 1];
@@ -946,11 +971,14 @@ put_value(XaCtx *cx, const XaNode *n, XaField *fd, Datum v)
 		s = OutputFunctionCall(&fd->outfn, v);
 		len = strlen(s);
 	}
+	if (len == 0)
+		return false;
 
 	if ((st = xo_raw(cx->out, n->open_tag, n->open_len)) != XO_OK ||
 		(st = xo_text(cx->out, s, len)) != XO_OK ||
 		(st = xo_raw(cx->out, n->close_tag, n->close_len)) != XO_OK)
 		xa_fail(cx, st, n, fd->colname);
+	return true;
 }
 
 static bool write_record(XaCtx *cx, XaNode *rec, Datum d);
@@ -983,10 +1011,7 @@ write_children(XaCtx *cx, XaNode *n, XaMap *m)
 				continue;
 			v = m->values[fd->attno];
 			if (!ch->is_group)
-			{
-				put_value(cx, ch, fd, v);
-				any = true;
-			}
+				any |= put_value(cx, ch, fd, v);
 			else if (fd->kind == XK_RECORD)
 				any |= write_record(cx, ch, v);
 
@@ -1081,7 +1106,7 @@ write_frame(XaCtx *cx, XaNode *n, XaMap *m, XaNode *row, size_t *split)
 			XaField    *fd = &m->fields[ch->slot];
 
 			if (fd->kind != XK_ABSENT && !m->nulls[fd->attno])
-				put_value(cx, ch, fd, m->values[fd->attno]);
+				(void) put_value(cx, ch, fd, m->values[fd->attno]);
 		}
 		else
 		{

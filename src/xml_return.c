@@ -182,12 +182,19 @@ receiver_init(Receiver *r, MemoryContext cxt, bool byval, int16 typlen)
 	r->typlen = typlen;
 }
 
+/*
+ * Runs a kept plan for one return.  An error raised inside (a bad character,
+ * the size limit) already names the item and the row; SPI would add the
+ * whole internal query as its CONTEXT, which tells an authority's analyst
+ * nothing, so it is dropped.
+ */
 static void
 run_plan(SPIPlanPtr plan, int64 return_id, Receiver *r)
 {
 	ParamListInfo params = makeParamList(1);
 	SPIExecuteOptions opts;
-	int			ret;
+	MemoryContext cxt = CurrentMemoryContext;
+	volatile int ret = 0;
 
 	params->params[0].value = Int64GetDatum(return_id);
 	params->params[0].isnull = false;
@@ -197,7 +204,21 @@ run_plan(SPIPlanPtr plan, int64 return_id, Receiver *r)
 	opts.params = params;
 	opts.read_only = true;
 	opts.dest = (DestReceiver *) r;
-	ret = SPI_execute_plan_extended(plan, &opts);
+	PG_TRY();
+	{
+		ret = SPI_execute_plan_extended(plan, &opts);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *ed;
+
+		MemoryContextSwitchTo(cxt);
+		ed = CopyErrorData();
+		FlushErrorState();
+		ed->context = NULL;
+		ReThrowError(ed);
+	}
+	PG_END_TRY();
 	/* a SELECT into a receiver of our own reports SPI_OK_UTILITY */
 	if (ret != SPI_OK_SELECT && ret != SPI_OK_UTILITY)
 		elog(ERROR, "sen2: query failed: %s", SPI_result_code_string(ret));
