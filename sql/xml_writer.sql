@@ -164,7 +164,7 @@ UPDATE sen2.person p SET forename = 'Zoë Siân'
 -- the whole.
 SET sen2.xml_max_bytes = 3000;
 SELECT sen2.return_xml(r.return_id) FROM sen2.return r WHERE r.label = 'xml_writer test' AND r.collection_year = 2026;
-SELECT sen2.xml_agg(p, r) FROM sen2.person p JOIN sen2.return r USING (return_id)
+SELECT sen2.xml_agg(p, r, p.seq, p.person_id) FROM sen2.person p JOIN sen2.return r USING (return_id)
  WHERE r.label = 'xml_writer test' AND r.collection_year = 2026;
 SELECT count(*) AS lines FROM sen2.return r, sen2.return_xml_rows(r.return_id)
  WHERE r.label = 'xml_writer test' AND r.collection_year = 2026;
