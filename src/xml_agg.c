@@ -1716,6 +1716,12 @@ sen2_xml_agg_finalfn(PG_FUNCTION_ARGS)
 	memcpy(p, st->suffix, st->suffix_len);
 	p += st->suffix_len;
 	Assert(p == res + VARHDRSZ + total);
+
+	/* what the state cost, for anyone sizing a very large run */
+	elog(DEBUG1, "sen2.xml_agg: " INT64_FORMAT " persons, document %zu bytes, "
+		 "aggregate memory %zu bytes (buffer %zu, index %zu)",
+		 st->npersons, total, (size_t) MemoryContextMemAllocated(st->mcxt, true),
+		 st->body.cap, st->chunks_cap * sizeof(XaChunk));
 	PG_RETURN_XML_P(res);
 }
 
