@@ -110,3 +110,27 @@ q -c "INSERT INTO sen2.ref_code (collection_year, code_set, code, origin, label)
 q -At -c "SELECT sen2.xsd(2026)" > "$work/2026x.xsd"
 xmllint --noout --schema "$work/2026x.xsd" "$work/bad2.xml" 2>/dev/null || fail "local code X did not reach the schema"
 echo "ok local code set correction reaches the schema"
+
+# The file is UTF-8 and the writer copies text through: a database in
+# another encoding is refused, and bytes that are not UTF-8 (possible in a
+# SQL_ASCII database) are an error, never a broken file.
+db2=${db}_latin1
+db3=${db}_ascii
+trap 'dropdb --if-exists "$db2" >/dev/null 2>&1 || true; dropdb --if-exists "$db3" >/dev/null 2>&1 || true; cleanup' EXIT
+createdb -E LATIN1 -T template0 --locale=C "$db2"
+psql -X -q -d "$db2" -c "CREATE EXTENSION sen2"
+if out=$(psql -X -q -d "$db2" -At -c "SELECT sen2.xml_agg(p, h) FROM (SELECT 'x' AS surname) p, (SELECT '2026' AS year) h" 2>&1); then
+  fail "LATIN1 database: expected an error, got $out"
+fi
+grep -q "needs a UTF8 database" <<<"$out" || fail "LATIN1 database: unexpected message: $out"
+echo "ok refused: LATIN1 database"
+createdb -E SQL_ASCII -T template0 --locale=C "$db3"
+psql -X -q -d "$db3" -c "CREATE EXTENSION sen2"
+if out=$(psql -X -q -d "$db3" -At -c "SELECT sen2.xml_agg(p, h) FROM (SELECT 7 AS person_id, E'Zo\\xeb' AS surname) p, (SELECT '2026' AS year) h" 2>&1); then
+  fail "SQL_ASCII database with a Latin-1 byte: expected an error, got $out"
+fi
+grep -q "is not valid UTF-8" <<<"$out" || fail "SQL_ASCII database: unexpected message: $out"
+echo "ok refused: a Latin-1 byte in a SQL_ASCII database ($(grep -o 'has the byte 0x[0-9A-F]* at byte [0-9]*' <<<"$out"))"
+ok=$(psql -X -q -d "$db3" -At -c "SELECT sen2.xml_person(p, 2026) FROM (SELECT 'Zoë' AS surname) p")
+[ "$ok" = "<Person><Surname>Zoë</Surname></Person>" ] || fail "SQL_ASCII database with UTF-8: got $ok"
+echo "ok SQL_ASCII database holding UTF-8"
