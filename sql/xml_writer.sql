@@ -98,6 +98,11 @@ SELECT left(sen2.return_xml_text(r.return_id), 39) AS text_form,
        left(sen2.return_xml(r.return_id)::text, 39) AS cast_form
   FROM sen2.return r WHERE r.label = 'xml_writer test' AND r.collection_year = 2026;
 
+-- The lines around the persons, as sen2.xml_open / sen2.xml_close give them
+-- (2024: no DSCO).
+SELECT sen2.xml_open(r) AS open_line, sen2.xml_close(r) AS close_line
+  FROM sen2.return r WHERE r.label = 'xml_writer test' AND r.collection_year = 2024;
+
 -- The lines of return_xml_rows joined by line feeds are the document, byte
 -- for byte; the document parses; the document is the same on every call.
 SELECT r.collection_year,

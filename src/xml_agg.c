@@ -467,7 +467,7 @@ build_node(XaCache *c, int year, XaRow *rows, int nrows, int idx, XaNode *parent
 
 /* Collects the items and nested groups a record node reads from its record. */
 static void
-collect_fields(XaNode *rec, XaNode *n, XaNode *skip, XaNode **out, int *count)
+collect_fields(XaNode *n, XaNode *skip, XaNode **out, int *count)
 {
 	for (int i = 0; i < n->nchildren; i++)
 	{
@@ -481,7 +481,7 @@ collect_fields(XaNode *rec, XaNode *n, XaNode *skip, XaNode **out, int *count)
 			out[(*count)++] = ch;
 		}
 		else
-			collect_fields(rec, ch, skip, out, count);
+			collect_fields(ch, skip, out, count);
 	}
 }
 
@@ -503,7 +503,7 @@ setup_record_nodes(XaNode *n, XaNode *row, XaNode *root)
 		int			max = count_nodes(n);
 
 		n->fields = palloc0(sizeof(XaNode *) * max);
-		collect_fields(n, n, n == root ? row : NULL, n->fields, &n->nfields);
+		collect_fields(n, n == root ? row : NULL, n->fields, &n->nfields);
 	}
 	for (int i = 0; i < n->nchildren; i++)
 		setup_record_nodes(n->children[i], row, root);
@@ -1771,29 +1771,6 @@ sen2_xml_person(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(finish_text(&o));
 }
 
-static Datum
-frame_part(FunctionCallInfo fcinfo, bool opening)
-{
-	XaCache    *c;
-	XoAllocator mem;
-	XmlOut		o;
-	size_t		split;
-	text	   *t;
-	size_t		len;
-
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	c = get_cache(fcinfo);
-	xa_mem_init(&mem, CurrentMemoryContext);
-	xo_init(&o, &mem, XA_HARD_LIMIT, XA_FLAGS);
-	(void) frame_for_header(c, PG_GETARG_DATUM(0), &o, &split);
-	len = opening ? split : o.len - split;
-	t = (text *) palloc(VARHDRSZ + len);
-	SET_VARSIZE(t, VARHDRSZ + len);
-	memcpy(VARDATA(t), o.data + (opening ? 0 : split), len);
-	PG_RETURN_TEXT_P(t);
-}
-
 void
 sen2_xml_frame_lines(FmgrInfo *flinfo, Datum header, text **open_line, text **close_line)
 {
@@ -1813,11 +1790,19 @@ sen2_xml_frame_lines(FmgrInfo *flinfo, Datum header, text **open_line, text **cl
 Datum
 sen2_xml_open(PG_FUNCTION_ARGS)
 {
-	return frame_part(fcinfo, true);
+	text	   *open_line;
+	text	   *close_line;
+
+	sen2_xml_frame_lines(fcinfo->flinfo, PG_GETARG_DATUM(0), &open_line, &close_line);
+	PG_RETURN_TEXT_P(open_line);
 }
 
 Datum
 sen2_xml_close(PG_FUNCTION_ARGS)
 {
-	return frame_part(fcinfo, false);
+	text	   *open_line;
+	text	   *close_line;
+
+	sen2_xml_frame_lines(fcinfo->flinfo, PG_GETARG_DATUM(0), &open_line, &close_line);
+	PG_RETURN_TEXT_P(close_line);
 }
