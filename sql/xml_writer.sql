@@ -175,6 +175,13 @@ SELECT count(*) AS lines FROM sen2.return r, sen2.return_xml_rows(r.return_id)
  WHERE r.label = 'xml_writer test' AND r.collection_year = 2026;
 RESET sen2.xml_max_bytes;
 
+-- A return with no persons yet: the header and an empty Persons (which the
+-- schema then rejects: a return needs a person).
+INSERT INTO sen2.return (la_code, collection_year, label, year, reference_date, lea, date_time)
+VALUES ('887', 2026, 'xml_writer test', '2026', '2026-01-15', '887', '2026-02-01T10:00:00');
+SELECT sen2.return_xml_text(r.return_id) AS empty_return
+  FROM sen2.return r WHERE r.label = 'xml_writer test' AND r.la_code = '887';
+
 -- Bad calls.
 SELECT sen2.return_xml(-1);
 SELECT sen2.return_xml(NULL) IS NULL AS null_in_null_out;
