@@ -228,7 +228,7 @@ sen2_plan_active_on_rd(Sen2Run *run, Sen2Node *request)
 		return false;
 	np = sen2_named_plan_of(request);
 	if (np == NULL)
-		return true;
+		return false;			/* unknown without the plan (R13, A07b) */
 	/* a date that is present but not a date leaves it unknown: say no */
 	if (sen2_has(np, SEN2_N_START_DATE) &&
 		(!sen2_date(np, SEN2_N_START_DATE, &d) || d > run->f.rd))

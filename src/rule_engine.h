@@ -263,8 +263,8 @@ extern char *sen2_date_str(int32 days);		/* palloc'd YYYY-MM-DD */
 
 /*
  * Facts shared by several rules.  A plan is active on the census day when
- * the request has ActivePlans and its NamedPlan (if any) has no StartDate
- * after the census day and no CeaseDate on or before it.  A StartDate or
+ * the request has ActivePlans and a NamedPlan that has no StartDate after
+ * the census day and no CeaseDate on or before it.  A StartDate or
  * CeaseDate that is present but not a valid date makes it "not known to be
  * active" (false), so rules built on it stay silent until the date is fixed.
  */

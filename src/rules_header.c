@@ -39,8 +39,8 @@ h02c(Sen2Run *run, Sen2Rule *rule, Sen2Node *h)
 {
 	const Sen2Val *v = &h->v[SEN2_H_LEA];
 
-	if (v->s == NULL || sen2_la_format_problem(v->s, v->len) != NULL)
-		return;
+	if (v->s == NULL || !sen2_la_english(run, v->s, v->len))
+		return;					/* not an English LA number: H02b */
 	if (strcmp(v->s, run->f.la_code) != 0)
 		sen2_emit(run, rule, h, SEN2_H_LEA, "the return belongs to LA %s", run->f.la_code);
 }
