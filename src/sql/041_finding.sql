@@ -84,20 +84,19 @@ SELECT f.return_id, f.run_id, f.rule_id, f.severity, f.module, f.item, f.value, 
   FROM sen2.validation_finding f
   JOIN sen2.validation_run r ON r.run_id = f.run_id
  WHERE r.run_id = (SELECT max(l.run_id) FROM sen2.validation_run l
-                    WHERE l.return_id = r.return_id AND l.finished_at IS NOT NULL);
-COMMENT ON VIEW sen2.findings IS 'Findings of the latest finished validation run of each return.';
+                    WHERE l.return_id = r.return_id AND l.finished_at IS NOT NULL AND l.failure IS NULL);
+COMMENT ON VIEW sen2.findings IS 'Findings of the latest completed validation run of each return.';
 
 CREATE VIEW sen2.finding_summary AS
 SELECT r.return_id, r.run_id, r.finished_at AS validated_at, f.rule_id, f.severity,
-       coalesce(e.message, min(f.message)) AS message,
+       e.message AS rule_message,
        count(*) AS findings,
-       count(DISTINCT f.person_source_id) AS persons_with_source_id,
-       count(DISTINCT f.location) AS locations
+       count(DISTINCT substring(f.location FROM '^Person\[[0-9]+\]')) AS persons
   FROM sen2.validation_run r
   JOIN sen2.validation_finding f ON f.run_id = r.run_id
   LEFT JOIN sen2.rule_effective e ON e.id = f.rule_id
  WHERE r.run_id = (SELECT max(l.run_id) FROM sen2.validation_run l
-                    WHERE l.return_id = r.return_id AND l.finished_at IS NOT NULL)
+                    WHERE l.return_id = r.return_id AND l.finished_at IS NOT NULL AND l.failure IS NULL)
  GROUP BY r.return_id, r.run_id, r.finished_at, f.rule_id, f.severity, e.message;
 COMMENT ON VIEW sen2.finding_summary IS
-  'Per return (latest finished run), rule and severity: how many findings.';
+  'Per return (latest completed run), rule and severity: how many findings and how many persons they concern.';

@@ -395,7 +395,7 @@ DECLARE
     i_msg     int := 2;
     i_sev     int := 3;
     first     int := 1;
-    id        text;
+    csv_id    text;
     msg       text;
     sev       text;
     unknown   text[] := '{}';
@@ -437,8 +437,8 @@ BEGIN
     FOR rec IN SELECT r FROM sen2.parse_csv(csv) r LOOP
         k := k + 1;
         CONTINUE WHEN k < first;
-        id := nullif(trim(rec[i_id]), '');
-        CONTINUE WHEN id IS NULL;
+        csv_id := nullif(trim(rec[i_id]), '');
+        CONTINUE WHEN csv_id IS NULL;
         msg := CASE WHEN i_msg IS NOT NULL THEN nullif(trim(rec[i_msg]), '') END;
         sev := CASE WHEN i_sev IS NOT NULL THEN lower(nullif(trim(rec[i_sev]), '')) END;
         sev := CASE WHEN sev IS NULL THEN NULL
@@ -446,16 +446,16 @@ BEGIN
                     WHEN sev IN ('q', 'query', 'queries') THEN 'query'
                     ELSE '?' || sev END;
         IF sev LIKE '?%' THEN
-            RAISE EXCEPTION 'invalid severity "%" for rule % on CSV line %', substr(sev, 2), id, k
+            RAISE EXCEPTION 'invalid severity "%" for rule % on CSV line %', substr(sev, 2), csv_id, k
                   USING ERRCODE = 'invalid_parameter_value', HINT = 'Severity is error (E) or query (Q).';
         END IF;
-        IF NOT EXISTS (SELECT 1 FROM sen2.rule r WHERE r.id = import_rule_messages.id) THEN
-            unknown := unknown || id;
+        IF NOT EXISTS (SELECT 1 FROM sen2.rule r WHERE r.id = csv_id) THEN
+            unknown := unknown || csv_id;
             CONTINUE;
         END IF;
         CONTINUE WHEN msg IS NULL AND sev IS NULL;
         INSERT INTO sen2.rule_override (rule_id, message, severity, note)
-        VALUES (id, msg, sev, 'imported from the DfE validation rules')
+        VALUES (csv_id, msg, sev, 'imported from the DfE validation rules')
         ON CONFLICT (rule_id) DO UPDATE
            SET message = coalesce(EXCLUDED.message, sen2.rule_override.message),
                severity = coalesce(EXCLUDED.severity, sen2.rule_override.severity),
