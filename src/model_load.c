@@ -53,7 +53,27 @@ struct Sen2Loader
 #define COL_PSEQ	0
 #define COL_PID		1
 
-/* ", x.key, x.source_id, x.col1, x.col2 ..." for a kind. */
+/*
+ * Whether a staging table has the xml_line column (the line of the element
+ * in the file the row was loaded from), so findings can point into the file.
+ */
+static bool
+has_xml_line(Sen2Kind kind)
+{
+	char	   *sql = psprintf("SELECT 1 FROM pg_catalog.pg_attribute"
+							   " WHERE attrelid = 'sen2.%s'::pg_catalog.regclass"
+							   "   AND attname = 'xml_line' AND NOT attisdropped",
+							   sen2_kind_desc[kind].table);
+	bool		found;
+
+	if (SPI_execute(sql, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the columns of sen2.%s", sen2_kind_desc[kind].table);
+	found = SPI_processed > 0;
+	SPI_freetuptable(SPI_tuptable);
+	return found;
+}
+
+/* ", x.key, x.source_id, x.xml_line, x.col1, x.col2 ..." for a kind. */
 static void
 append_items(StringInfo sql, Sen2Kind kind, const char *alias)
 {
@@ -65,6 +85,10 @@ append_items(StringInfo sql, Sen2Kind kind, const char *alias)
 		appendStringInfo(sql, ", %s.%s, NULL::text", alias, d->key);
 	else
 		appendStringInfo(sql, ", %s.%s, %s.source_id", alias, d->key, alias);
+	if (has_xml_line(kind))
+		appendStringInfo(sql, ", %s.xml_line", alias);
+	else
+		appendStringInfoString(sql, ", NULL::int");
 	for (i = 0; i < d->nitems; i++)
 		appendStringInfo(sql, ", %s.%s", alias, d->items[i].column);
 }
@@ -160,8 +184,8 @@ text_copy(Datum d)
 
 /*
  * Fill a node from the stream's current row, starting at column col (the
- * surrogate key, then source_id, then the items in model order).  Returns
- * the column after the node's.
+ * surrogate key, then source_id, xml_line, then the items in model order).
+ * Returns the column after the node's.
  */
 static int
 fill_node(Sen2Node *n, Stream *s, int col)
@@ -171,7 +195,8 @@ fill_node(Sen2Node *n, Stream *s, int col)
 
 	n->row_id = DatumGetInt64(s->values[col]);
 	n->source_id = s->nulls[col + 1] ? NULL : text_copy(s->values[col + 1]);
-	col += 2;
+	n->line = s->nulls[col + 2] ? 0 : DatumGetInt32(s->values[col + 2]);
+	col += 3;
 	for (i = 0; i < d->nitems; i++, col++)
 	{
 		if (s->nulls[col])
@@ -189,7 +214,7 @@ fill_node(Sen2Node *n, Stream *s, int col)
 static int
 kind_width(Sen2Kind kind)
 {
-	return 2 + sen2_kind_desc[kind].nitems;
+	return 3 + sen2_kind_desc[kind].nitems;
 }
 
 Sen2Node *

@@ -24,7 +24,7 @@ COMMENT ON TYPE sen2.finding IS
 
 CREATE TABLE sen2.validation_run (
     run_id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    return_id         bigint NOT NULL REFERENCES sen2.return ON DELETE CASCADE,
+    return_id         bigint NOT NULL,
     collection_year   int,
     started_at        timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
     finished_at       timestamptz,
@@ -40,6 +40,8 @@ CREATE TABLE sen2.validation_run (
 CREATE INDEX validation_run_return ON sen2.validation_run (return_id, run_id);
 COMMENT ON TABLE sen2.validation_run IS
   'Every validation run: when, by whom, with which rule set (extension version and a fingerprint of the effective catalogue), and the counts. finished_at is NULL only while a run is in progress; failure is set when sen2.validate_all could not validate the return.';
+COMMENT ON COLUMN sen2.validation_run.return_id IS
+  'The return validated.  Not a foreign key on purpose: the history of a return outlives the return (an audit trail), and restores without it.';
 COMMENT ON COLUMN sen2.validation_run.rule_set_version IS
   'sen2 version and a fingerprint of the rules in force (catalogue, overrides, local rules): two runs with the same value used the same rules.';
 
