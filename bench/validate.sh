@@ -32,6 +32,8 @@ export PGDATABASE=$db
 psql -X -q -v ON_ERROR_STOP=1 <<'SQL'
 SET client_min_messages = warning;
 CREATE EXTENSION sen2;
+-- the loader's cursors run serially: compare like with like
+ALTER DATABASE sen2_bench_validate SET max_parallel_workers_per_gather = 0;
 
 -- A valid UPN for a number: LA 886, establishment and serial from n.
 CREATE FUNCTION bench_upn(n bigint) RETURNS text LANGUAGE sql IMMUTABLE AS $$
@@ -118,30 +120,30 @@ $$;
 -- The floor: the loader's five queries, read to the end (the executor may
 -- leave out columns nobody reads, so this is a lower bound).
 CREATE FUNCTION bench_floor(rid bigint) RETURNS bigint LANGUAGE sql AS $$
-  SELECT (SELECT count(*) FROM (SELECT p.* FROM sen2.person p WHERE p.return_id = rid
-                                 ORDER BY p.seq, p.person_id OFFSET 0) q)
-       + (SELECT count(*) FROM (SELECT p.seq, p.person_id, r.*, a.*, n.*, ap.*
-                                  FROM sen2.person p JOIN sen2.request r ON r.person_id = p.person_id
+  SELECT (SELECT count(*) FROM (SELECT p.*, row_number() OVER (ORDER BY p.seq, p.person_id)
+                                  FROM sen2.person p WHERE p.return_id = rid ORDER BY p.person_id OFFSET 0) q)
+       + (SELECT count(*) FROM (SELECT r.*, a.*, n.*, ap.*
+                                  FROM sen2.request r
                                   LEFT JOIN sen2.assessment a ON a.request_id = r.request_id
                                   LEFT JOIN sen2.named_plan n ON n.assessment_id = a.assessment_id
                                   LEFT JOIN sen2.active_plans ap ON ap.request_id = r.request_id
-                                 WHERE p.return_id = rid ORDER BY p.seq, p.person_id, r.seq, r.request_id OFFSET 0) q)
-       + (SELECT count(*) FROM (SELECT p.seq, p.person_id, d.*
-                                  FROM sen2.person p JOIN sen2.request r ON r.person_id = p.person_id
-                                  JOIN sen2.assessment a ON a.request_id = r.request_id
-                                  JOIN sen2.named_plan n ON n.assessment_id = a.assessment_id
-                                  JOIN sen2.plan_detail d ON d.named_plan_id = n.named_plan_id
-                                 WHERE p.return_id = rid ORDER BY p.seq, p.person_id, r.seq, r.request_id, d.seq, d.plan_detail_id OFFSET 0) q)
-       + (SELECT count(*) FROM (SELECT p.seq, p.person_id, d.*
-                                  FROM sen2.person p JOIN sen2.request r ON r.person_id = p.person_id
-                                  JOIN sen2.active_plans ap ON ap.request_id = r.request_id
-                                  JOIN sen2.placement_detail d ON d.active_plans_id = ap.active_plans_id
-                                 WHERE p.return_id = rid ORDER BY p.seq, p.person_id, r.seq, r.request_id, d.seq, d.placement_detail_id OFFSET 0) q)
-       + (SELECT count(*) FROM (SELECT p.seq, p.person_id, d.*
-                                  FROM sen2.person p JOIN sen2.request r ON r.person_id = p.person_id
-                                  JOIN sen2.active_plans ap ON ap.request_id = r.request_id
-                                  JOIN sen2.sen_need d ON d.active_plans_id = ap.active_plans_id
-                                 WHERE p.return_id = rid ORDER BY p.seq, p.person_id, r.seq, r.request_id, d.seq, d.sen_need_id OFFSET 0) q)
+                                 WHERE r.return_id = rid ORDER BY r.person_id, r.seq, r.request_id OFFSET 0) q)
+       + (SELECT count(*) FROM (SELECT r.person_id, r.request_id, d.*
+                                  FROM sen2.plan_detail d
+                                  JOIN sen2.named_plan n ON n.named_plan_id = d.named_plan_id
+                                  JOIN sen2.assessment a ON a.assessment_id = n.assessment_id
+                                  JOIN sen2.request r ON r.request_id = a.request_id
+                                 WHERE d.return_id = rid ORDER BY r.person_id, d.named_plan_id, d.seq, d.plan_detail_id OFFSET 0) q)
+       + (SELECT count(*) FROM (SELECT r.person_id, r.request_id, d.*
+                                  FROM sen2.placement_detail d
+                                  JOIN sen2.active_plans ap ON ap.active_plans_id = d.active_plans_id
+                                  JOIN sen2.request r ON r.request_id = ap.request_id
+                                 WHERE d.return_id = rid ORDER BY r.person_id, d.active_plans_id, d.seq, d.placement_detail_id OFFSET 0) q)
+       + (SELECT count(*) FROM (SELECT r.person_id, r.request_id, d.*
+                                  FROM sen2.sen_need d
+                                  JOIN sen2.active_plans ap ON ap.active_plans_id = d.active_plans_id
+                                  JOIN sen2.request r ON r.request_id = ap.request_id
+                                 WHERE d.return_id = rid ORDER BY r.person_id, d.active_plans_id, d.seq, d.sen_need_id OFFSET 0) q)
 $$;
 
 -- 12 representative checks as plain SQL: presence, code sets, UPN check

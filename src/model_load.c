@@ -2,14 +2,21 @@
  * model_load.c
  *		Builds person trees from the staging tables.
  *
- * Five SPI cursors, all ordered by the person's place in the file
- * (person.seq, person.person_id), are read side by side like the inputs of
- * a merge join: persons; requests with their at-most-one assessment, named
- * plan and active plans; plan details; placement details; SEN needs.  For
- * each person the loader takes the rows of every child cursor that carry
- * that person's key and hangs them under the right parent.  So a return is
- * read in five queries whatever its size, memory holds one person (plus one
- * fetch batch per cursor), and nothing is looked up per person.
+ * Five SPI cursors, all ordered by person_id, are read side by side like
+ * the inputs of a merge join: persons; requests with their at-most-one
+ * assessment, named plan and active plans; plan details; placement details;
+ * SEN needs.  For each person the loader takes the rows of every child cursor
+ * that carry that person's id and hangs them under the right parent.  So a
+ * return is read in five queries whatever its size, memory holds one person
+ * (plus one fetch batch per cursor), and nothing is looked up per person.
+ *
+ * Why person_id and not the file order (seq, person_id): the child tables
+ * carry the person's id (request.person_id) but not its seq, so ordering
+ * them by file order would join every child query to sen2.person, which on
+ * a large return costs more than the checks themselves.  The file position
+ * of each person (for locations such as Person[12]) comes from a window
+ * function in the person query instead.  Within a person, requests and
+ * repeated groups are in file order (seq, id).
  */
 #include "postgres.h"
 
@@ -41,7 +48,6 @@ typedef struct Stream
 struct Sen2Loader
 {
 	MemoryContext cxt;
-	int64		ordinal;
 	Stream		person;
 	Stream		request;
 	Stream		plan_detail;
@@ -49,9 +55,8 @@ struct Sen2Loader
 	Stream		sen_need;
 };
 
-/* Column positions (1-based in SQL, 0-based here) shared by the child cursors. */
-#define COL_PSEQ	0
-#define COL_PID		1
+/* Column 0 of every cursor is the person_id the row belongs to. */
+#define COL_PID		0
 
 /*
  * Whether a staging table has the xml_line column (the line of the element
@@ -157,21 +162,13 @@ stream_close(Stream *s)
 	s->portal = NULL;
 }
 
-/* Person order: seq ascending with NULLs last, then person_id. */
+/* Where the stream's current row stands against a person: <0, 0, >0. */
 static int
-key_cmp(Stream *s, bool pseq_null, int32 pseq, int64 pid)
+key_cmp(Stream *s, int64 pid)
 {
-	bool		n = s->nulls[COL_PSEQ];
-	int32		q = n ? 0 : DatumGetInt32(s->values[COL_PSEQ]);
 	int64		id = DatumGetInt64(s->values[COL_PID]);
 
-	if (n != pseq_null)
-		return n ? 1 : -1;
-	if (!n && q != pseq)
-		return q < pseq ? -1 : 1;
-	if (id != pid)
-		return id < pid ? -1 : 1;
-	return 0;
+	return id < pid ? -1 : id > pid ? 1 : 0;
 }
 
 static char *
@@ -258,64 +255,58 @@ sen2_loader_open(int64 return_id)
 	MemoryContext old = MemoryContextSwitchTo(cxt);
 	Sen2Loader *l = palloc0(sizeof(Sen2Loader));
 	StringInfoData sql;
-	const char *order = " ORDER BY p.seq, p.person_id";
-	const char *reqorder = ", r.seq, r.request_id";
 
 	l->cxt = cxt;
 	initStringInfo(&sql);
 
-	appendStringInfoString(&sql, "SELECT p.seq, p.person_id");
+	appendStringInfoString(&sql, "SELECT p.person_id, row_number() OVER (ORDER BY p.seq, p.person_id)");
 	append_items(&sql, SEN2_K_PERSON, "p");
-	appendStringInfo(&sql, " FROM sen2.person p WHERE p.return_id = $1%s", order);
+	appendStringInfoString(&sql, " FROM sen2.person p WHERE p.return_id = $1 ORDER BY p.person_id");
 	stream_open(&l->person, "person", sql.data, return_id);
 
 	resetStringInfo(&sql);
-	appendStringInfoString(&sql, "SELECT p.seq, p.person_id");
+	appendStringInfoString(&sql, "SELECT r.person_id");
 	append_items(&sql, SEN2_K_REQUEST, "r");
 	append_items(&sql, SEN2_K_ASSESSMENT, "a");
 	append_items(&sql, SEN2_K_NAMED_PLAN, "n");
 	append_items(&sql, SEN2_K_ACTIVE_PLANS, "ap");
-	appendStringInfo(&sql,
-					 " FROM sen2.person p"
-					 " JOIN sen2.request r ON r.person_id = p.person_id"
-					 " LEFT JOIN sen2.assessment a ON a.request_id = r.request_id"
-					 " LEFT JOIN sen2.named_plan n ON n.assessment_id = a.assessment_id"
-					 " LEFT JOIN sen2.active_plans ap ON ap.request_id = r.request_id"
-					 " WHERE p.return_id = $1%s%s", order, reqorder);
+	appendStringInfoString(&sql,
+						   " FROM sen2.request r"
+						   " LEFT JOIN sen2.assessment a ON a.request_id = r.request_id"
+						   " LEFT JOIN sen2.named_plan n ON n.assessment_id = a.assessment_id"
+						   " LEFT JOIN sen2.active_plans ap ON ap.request_id = r.request_id"
+						   " WHERE r.return_id = $1 ORDER BY r.person_id, r.seq, r.request_id");
 	stream_open(&l->request, "request", sql.data, return_id);
 
 	resetStringInfo(&sql);
-	appendStringInfoString(&sql, "SELECT p.seq, p.person_id, r.request_id");
+	appendStringInfoString(&sql, "SELECT r.person_id, r.request_id");
 	append_items(&sql, SEN2_K_PLAN_DETAIL, "d");
-	appendStringInfo(&sql,
-					 " FROM sen2.person p"
-					 " JOIN sen2.request r ON r.person_id = p.person_id"
-					 " JOIN sen2.assessment a ON a.request_id = r.request_id"
-					 " JOIN sen2.named_plan n ON n.assessment_id = a.assessment_id"
-					 " JOIN sen2.plan_detail d ON d.named_plan_id = n.named_plan_id"
-					 " WHERE p.return_id = $1%s%s, d.seq, d.plan_detail_id", order, reqorder);
+	appendStringInfoString(&sql,
+						   " FROM sen2.plan_detail d"
+						   " JOIN sen2.named_plan n ON n.named_plan_id = d.named_plan_id"
+						   " JOIN sen2.assessment a ON a.assessment_id = n.assessment_id"
+						   " JOIN sen2.request r ON r.request_id = a.request_id"
+						   " WHERE d.return_id = $1 ORDER BY r.person_id, d.named_plan_id, d.seq, d.plan_detail_id");
 	stream_open(&l->plan_detail, "plan detail", sql.data, return_id);
 
 	resetStringInfo(&sql);
-	appendStringInfoString(&sql, "SELECT p.seq, p.person_id, r.request_id");
+	appendStringInfoString(&sql, "SELECT r.person_id, r.request_id");
 	append_items(&sql, SEN2_K_PLACEMENT, "d");
-	appendStringInfo(&sql,
-					 " FROM sen2.person p"
-					 " JOIN sen2.request r ON r.person_id = p.person_id"
-					 " JOIN sen2.active_plans ap ON ap.request_id = r.request_id"
-					 " JOIN sen2.placement_detail d ON d.active_plans_id = ap.active_plans_id"
-					 " WHERE p.return_id = $1%s%s, d.seq, d.placement_detail_id", order, reqorder);
+	appendStringInfoString(&sql,
+						   " FROM sen2.placement_detail d"
+						   " JOIN sen2.active_plans ap ON ap.active_plans_id = d.active_plans_id"
+						   " JOIN sen2.request r ON r.request_id = ap.request_id"
+						   " WHERE d.return_id = $1 ORDER BY r.person_id, d.active_plans_id, d.seq, d.placement_detail_id");
 	stream_open(&l->placement, "placement detail", sql.data, return_id);
 
 	resetStringInfo(&sql);
-	appendStringInfoString(&sql, "SELECT p.seq, p.person_id, r.request_id");
+	appendStringInfoString(&sql, "SELECT r.person_id, r.request_id");
 	append_items(&sql, SEN2_K_SEN_NEED, "d");
-	appendStringInfo(&sql,
-					 " FROM sen2.person p"
-					 " JOIN sen2.request r ON r.person_id = p.person_id"
-					 " JOIN sen2.active_plans ap ON ap.request_id = r.request_id"
-					 " JOIN sen2.sen_need d ON d.active_plans_id = ap.active_plans_id"
-					 " WHERE p.return_id = $1%s%s, d.seq, d.sen_need_id", order, reqorder);
+	appendStringInfoString(&sql,
+						   " FROM sen2.sen_need d"
+						   " JOIN sen2.active_plans ap ON ap.active_plans_id = d.active_plans_id"
+						   " JOIN sen2.request r ON r.request_id = ap.request_id"
+						   " WHERE d.return_id = $1 ORDER BY r.person_id, d.active_plans_id, d.seq, d.sen_need_id");
 	stream_open(&l->sen_need, "SEN need", sql.data, return_id);
 
 	MemoryContextSwitchTo(old);
@@ -334,16 +325,15 @@ find_request(Sen2Node *person, int64 request_id)
 }
 
 /*
- * Hang the rows of a leaf cursor (columns: pseq, pid, request_id, then the
+ * Hang the rows of a leaf cursor (columns: person_id, request_id, then the
  * node) that belong to this person under parent_kind of their request.
  */
 static void
-take_leaves(Stream *s, Sen2Node *person, bool pseq_null, int32 pseq, int64 pid,
-			Sen2Kind parent_kind, Sen2Kind kind)
+take_leaves(Stream *s, Sen2Node *person, int64 pid, Sen2Kind parent_kind, Sen2Kind kind)
 {
 	while (stream_peek(s))
 	{
-		int			c = key_cmp(s, pseq_null, pseq, pid);
+		int			c = key_cmp(s, pid);
 		Sen2Node   *req;
 		Sen2Node   *parent = NULL;
 
@@ -351,7 +341,7 @@ take_leaves(Stream *s, Sen2Node *person, bool pseq_null, int32 pseq, int64 pid,
 			break;
 		if (c == 0)
 		{
-			req = find_request(person, DatumGetInt64(s->values[2]));
+			req = find_request(person, DatumGetInt64(s->values[1]));
 			if (req != NULL)
 			{
 				if (parent_kind == SEN2_K_NAMED_PLAN)
@@ -361,7 +351,7 @@ take_leaves(Stream *s, Sen2Node *person, bool pseq_null, int32 pseq, int64 pid,
 			}
 			if (parent == NULL)
 				elog(ERROR, "sen2: %s row without its parent in the person cursor", s->what);
-			fill_node(sen2_node_new(kind, parent), s, 3);
+			fill_node(sen2_node_new(kind, parent), s, 2);
 		}
 		stream_advance(s);
 	}
@@ -372,25 +362,21 @@ sen2_loader_next(Sen2Loader *l)
 {
 	Stream	   *ps = &l->person;
 	Sen2Node   *person;
-	bool		pseq_null;
-	int32		pseq;
 	int64		pid;
 
 	if (!stream_peek(ps))
 		return NULL;
-	pseq_null = ps->nulls[COL_PSEQ];
-	pseq = pseq_null ? 0 : DatumGetInt32(ps->values[COL_PSEQ]);
 	pid = DatumGetInt64(ps->values[COL_PID]);
 
 	person = sen2_node_new(SEN2_K_PERSON, NULL);
-	person->position = (int) ++l->ordinal;
+	person->position = (int) DatumGetInt64(ps->values[1]);
 	fill_node(person, ps, 2);
 	stream_advance(ps);
 
 	while (stream_peek(&l->request))
 	{
 		Stream	   *s = &l->request;
-		int			c = key_cmp(s, pseq_null, pseq, pid);
+		int			c = key_cmp(s, pid);
 		int			col;
 
 		if (c > 0)
@@ -399,7 +385,7 @@ sen2_loader_next(Sen2Loader *l)
 		{
 			Sen2Node   *req = sen2_node_new(SEN2_K_REQUEST, person);
 
-			col = fill_node(req, s, 2);
+			col = fill_node(req, s, 1);
 			if (!s->nulls[col])
 			{
 				Sen2Node   *a = sen2_node_new(SEN2_K_ASSESSMENT, req);
@@ -415,9 +401,9 @@ sen2_loader_next(Sen2Loader *l)
 		}
 		stream_advance(s);
 	}
-	take_leaves(&l->plan_detail, person, pseq_null, pseq, pid, SEN2_K_NAMED_PLAN, SEN2_K_PLAN_DETAIL);
-	take_leaves(&l->placement, person, pseq_null, pseq, pid, SEN2_K_ACTIVE_PLANS, SEN2_K_PLACEMENT);
-	take_leaves(&l->sen_need, person, pseq_null, pseq, pid, SEN2_K_ACTIVE_PLANS, SEN2_K_SEN_NEED);
+	take_leaves(&l->plan_detail, person, pid, SEN2_K_NAMED_PLAN, SEN2_K_PLAN_DETAIL);
+	take_leaves(&l->placement, person, pid, SEN2_K_ACTIVE_PLANS, SEN2_K_PLACEMENT);
+	take_leaves(&l->sen_need, person, pid, SEN2_K_ACTIVE_PLANS, SEN2_K_SEN_NEED);
 	return person;
 }
 

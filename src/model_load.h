@@ -19,9 +19,10 @@ typedef struct Sen2Loader Sen2Loader;
 extern Sen2Node *sen2_load_header(int64 return_id, int *year, char **la_code);
 
 /*
- * Persons in file order (seq, person_id) with everything under them.  The
- * cursors use the snapshot of the calling statement, so the tree is
- * consistent even while other sessions write.
+ * Persons with everything under them, in person_id order; each person's
+ * position is its place in the file (seq, person_id), children are in file
+ * order within their parent.  The cursors use the snapshot of the calling
+ * statement, so the tree is consistent even while other sessions write.
  */
 extern Sen2Loader *sen2_loader_open(int64 return_id);
 extern Sen2Node *sen2_loader_next(Sen2Loader *loader);	/* NULL at the end */

@@ -127,17 +127,20 @@ $$;
 COMMENT ON FUNCTION sen2.register_rule(text, text, text, text, text, text[], text, int, int, boolean, boolean) IS
   'Registers an authority''s own rule: a SELECT over the staging tables ($1 = return id) returning the offending rows as table_name, row_id, item, value, message (any of them). It runs beside the built-in rules in sen2.validate.';
 
--- Runs one local rule into a run.  A broken rule (a query that no longer
+-- Runs one local rule into a run.  The query runs read-only (even a volatile
+-- function it calls cannot change data), in a subtransaction that is then
+-- rolled back, keeping only its rows.  A broken rule (a query that no longer
 -- parses, wrong columns, a runtime error) becomes an error finding of that
--- rule; the subtransaction keeps the rest of the run.  Returns false if broken.
+-- rule and the rest of the run goes on.  Returns false if broken.
 CREATE FUNCTION sen2.run_local_rule(return_id bigint, run_id bigint, rule_id text)
 RETURNS boolean
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    r    record;
-    sel  text;
+    r     record;
+    sel   text;
+    rows  jsonb;
 BEGIN
     SELECT * INTO r FROM sen2.rule_effective e WHERE e.id = run_local_rule.rule_id AND e.origin = 'local';
     IF NOT FOUND THEN
@@ -145,14 +148,23 @@ BEGIN
     END IF;
     BEGIN
         sel := sen2.local_rule_select(r.id, r.query);
-        EXECUTE format(
-            'INSERT INTO sen2.validation_finding (run_id, return_id, rule_id, severity, module, item, value, message, table_name, row_id, location)
-             SELECT $2, $1, $3, $4, coalesce(q.table_name, $5), q.item, q.value,
-                    CASE WHEN q.message IS NULL OR q.message = '''' THEN $6 ELSE $6 || '': '' || q.message END,
-                    coalesce(q.table_name, $5), q.row_id,
-                    CASE WHEN q.row_id IS NULL THEN ''Persons'' END
-               FROM (%s) q', sel)
-        USING return_id, run_id, r.id, r.severity, r.module, r.message;
+        BEGIN
+            PERFORM pg_catalog.set_config('transaction_read_only', 'on', true);
+            EXECUTE format('SELECT coalesce(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(q)), ''[]'') FROM (%s) q', sel)
+               INTO rows USING return_id;
+            -- leave the read-only subtransaction; the rows are kept in a variable
+            RAISE EXCEPTION USING ERRCODE = 'SN2RO';
+        EXCEPTION WHEN SQLSTATE 'SN2RO' THEN
+            NULL;
+        END;
+        INSERT INTO sen2.validation_finding (run_id, return_id, rule_id, severity, module, item, value, message,
+                                             table_name, row_id, location)
+        SELECT run_id, return_id, r.id, r.severity, coalesce(q.table_name, r.module), q.item, q.value,
+               CASE WHEN q.message IS NULL OR q.message = '' THEN r.message ELSE r.message || ': ' || q.message END,
+               coalesce(q.table_name, r.module), q.row_id,
+               CASE WHEN q.row_id IS NULL THEN 'Persons' END
+          FROM pg_catalog.jsonb_to_recordset(rows)
+               AS q(table_name text, row_id bigint, item text, value text, message text);
         RETURN true;
     EXCEPTION WHEN OTHERS THEN
         INSERT INTO sen2.validation_finding (run_id, return_id, rule_id, severity, module, message, location)

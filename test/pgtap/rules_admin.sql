@@ -6,7 +6,7 @@ CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS sen2;
 \ir ../fixtures/clean_return.sql
 
-SELECT plan(54);
+SELECT plan(56);
 
 SELECT pg_temp.sen2_clean_return('886', 2026) AS rid \gset
 SELECT pg_temp.sen2_clean_return('886', 2026) AS rid2 \gset
@@ -148,7 +148,14 @@ SELECT results_eq(
   $$VALUES (5, 2, true)$$, 'the run counts local and broken rules, and went on with the others');
 SELECT is((SELECT count(*) FROM sen2.findings WHERE return_id = :rid AND rule_id = 'LA_POSTCODE'), 3::bigint,
           'the other local rules still ran');
-UPDATE sen2.rule SET enabled = false WHERE id IN ('LA_DIV', 'LA_WATCH');
+-- a local rule cannot change data, even through a function
+CREATE FUNCTION pg_temp.sneaky() RETURNS text LANGUAGE sql AS $$ DELETE FROM sen2.person WHERE false; SELECT 'x' $$;
+SELECT sen2.register_rule('LA_SNEAKY', 'query', 'Sneaky', 'SELECT pg_temp.sneaky() AS value');
+SELECT is((SELECT message FROM sen2.validate(:rid) WHERE rule_id = 'LA_SNEAKY'),
+          'local rule LA_SNEAKY failed and was not applied: cannot execute DELETE in a read-only transaction (SQLSTATE 25006)',
+          'local rules run read-only');
+SELECT is(current_setting('transaction_read_only'), 'off', 'and the transaction is writable again afterwards');
+UPDATE sen2.rule SET enabled = false WHERE id IN ('LA_DIV', 'LA_WATCH', 'LA_SNEAKY');
 SELECT max(run_id) AS lastrun FROM sen2.validate(:rid) \gset
 SELECT is((SELECT broken_rules FROM sen2.validation_run WHERE run_id = :lastrun), 0,
           'a local rule can be disabled in the catalogue');
