@@ -3,15 +3,12 @@
  *		Person rules (P02-P09).  Presence, codes, UPN and ULN format are
  *		layout checks claimed in the catalogue (P01a, P01b, P04, P05, P06c,
  *		P10).  The cross-record rules (same UPN, same ULN, probable duplicate)
- *		keep a hash of what they have seen in the run's memory: a 128-bit
- *		hash of the key (so long or hostile values cost no more than short
- *		ones) with the position and source id of the first person.
+ *		keep what they have seen in a compact table in the run's memory.
  */
 #include "postgres.h"
 
 #include "common/hashfn.h"
 #include "lib/stringinfo.h"
-#include "utils/hsearch.h"
 
 #include "ident.h"
 #include "rule_engine.h"
@@ -107,41 +104,104 @@ p07(Sen2Run *run, Sen2Rule *rule, Sen2Node *p)
 
 /* ---------------------------------------------------------------------
  * Duplicates across persons
+ *
+ * The only state that grows with the return, so it is kept small: an
+ * open-addressing table of 64-bit key hashes with the position of the first
+ * person that had the key and a pointer to its source id, copied into a bump
+ * arena (no per-string allocation overhead).  About 20 bytes per person per
+ * rule plus the source ids: some 20 MB per rule for 700,000 persons.  Two
+ * different keys with the same 64-bit hash would be taken for a duplicate;
+ * for a million persons the chance is about 3 in 100 million.
  * --------------------------------------------------------------------- */
 
-typedef struct DupKey
+typedef struct DupSet
 {
-	uint64		h[2];
-} DupKey;
+	uint32		cap;			/* power of two */
+	uint32		n;
+	uint64	   *key;			/* 0 = empty slot */
+	int32	   *pos;
+	const char **src;
+	char	   *arena;			/* current arena block */
+	Size		arena_left;
+} DupSet;
 
-typedef struct DupEntry
+#define DUP_ARENA_BLOCK 65536
+
+static void
+dup_alloc(DupSet *d, uint32 cap)
 {
-	DupKey		key;
-	int			position;
-	char	   *source_id;
-} DupEntry;
+	d->cap = cap;
+	d->key = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(uint64) * cap);
+	memset(d->key, 0, sizeof(uint64) * cap);
+	d->pos = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int32) * cap);
+	d->src = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(char *) * cap);
+}
 
 static void
 dup_init(Sen2Run *run, Sen2Rule *rule)
 {
-	HASHCTL		ctl;
+	MemoryContext old = MemoryContextSwitchTo(run->cxt);
+	DupSet	   *d = palloc0(sizeof(DupSet));
 
-	memset(&ctl, 0, sizeof(ctl));
-	ctl.keysize = sizeof(DupKey);
-	ctl.entrysize = sizeof(DupEntry);
-	ctl.hcxt = run->cxt;
-	rule->state = hash_create("sen2 duplicate check", 1024, &ctl,
-							  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	dup_alloc(d, 4096);
+	MemoryContextSwitchTo(old);
+	rule->state = d;
 }
 
-static DupKey
-dup_key(const char *s, int len)
+static uint32
+dup_slot(const DupSet *d, uint64 k)
 {
-	DupKey		k;
+	uint32		i = (uint32) (k ^ (k >> 32)) & (d->cap - 1);
 
-	k.h[0] = hash_bytes_extended((const unsigned char *) s, len, UINT64CONST(0x5e2a11ce));
-	k.h[1] = hash_bytes_extended((const unsigned char *) s, len, UINT64CONST(0x0dfe2026));
-	return k;
+	while (d->key[i] != 0 && d->key[i] != k)
+		i = (i + 1) & (d->cap - 1);
+	return i;
+}
+
+static void
+dup_grow(DupSet *d)
+{
+	DupSet		old = *d;
+	uint32		i;
+
+	dup_alloc(d, old.cap * 2);
+	for (i = 0; i < old.cap; i++)
+	{
+		if (old.key[i] != 0)
+		{
+			uint32		j = dup_slot(d, old.key[i]);
+
+			d->key[j] = old.key[i];
+			d->pos[j] = old.pos[i];
+			d->src[j] = old.src[i];
+		}
+	}
+	pfree(old.key);
+	pfree(old.pos);
+	pfree(old.src);
+}
+
+static const char *
+dup_keep(DupSet *d, const char *s)
+{
+	Size		len;
+	char	   *copy;
+
+	if (s == NULL)
+		return NULL;
+	len = strlen(s) + 1;
+	if (len > DUP_ARENA_BLOCK / 4)
+		return pstrdup(s);		/* odd long ids get their own chunk */
+	if (len > d->arena_left)
+	{
+		d->arena = palloc(DUP_ARENA_BLOCK);
+		d->arena_left = DUP_ARENA_BLOCK;
+	}
+	copy = d->arena;
+	memcpy(copy, s, len);
+	d->arena += len;
+	d->arena_left -= len;
+	return copy;
 }
 
 /*
@@ -151,21 +211,29 @@ dup_key(const char *s, int len)
 static void
 dup_check(Sen2Run *run, Sen2Rule *rule, Sen2Node *p, int item, const char *key, int keylen)
 {
-	DupKey		k = dup_key(key, keylen);
-	bool		found;
-	DupEntry   *e = hash_search((HTAB *) rule->state, &k, HASH_ENTER, &found);
+	DupSet	   *d = rule->state;
+	uint64		k = hash_bytes_extended((const unsigned char *) key, keylen, UINT64CONST(0x5e2a11ce));
+	uint32		i;
 
-	if (!found)
+	if (k == 0)
+		k = 1;					/* 0 marks an empty slot */
+	i = dup_slot(d, k);
+	if (d->key[i] == 0)
 	{
-		e->position = p->position;
-		e->source_id = p->source_id ? MemoryContextStrdup(run->cxt, p->source_id) : NULL;
+		MemoryContext old = MemoryContextSwitchTo(run->cxt);
+
+		d->key[i] = k;
+		d->pos[i] = p->position;
+		d->src[i] = dup_keep(d, p->source_id);
+		if (++d->n > d->cap / 4 * 3)
+			dup_grow(d);
+		MemoryContextSwitchTo(old);
 		return;
 	}
-	if (e->source_id)
-		sen2_emit(run, rule, p, item, "also given for Person[%d] (source id %s)",
-				  e->position, e->source_id);
+	if (d->src[i])
+		sen2_emit(run, rule, p, item, "also given for Person[%d] (source id %s)", d->pos[i], d->src[i]);
 	else
-		sen2_emit(run, rule, p, item, "also given for Person[%d]", e->position);
+		sen2_emit(run, rule, p, item, "also given for Person[%d]", d->pos[i]);
 }
 
 /* P08a: the same UPN on two persons. */

@@ -6,7 +6,7 @@ CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS sen2;
 \ir ../fixtures/clean_return.sql
 
-SELECT plan(56);
+SELECT plan(59);
 
 SELECT pg_temp.sen2_clean_return('886', 2026) AS rid \gset
 SELECT pg_temp.sen2_clean_return('886', 2026) AS rid2 \gset
@@ -24,6 +24,23 @@ SELECT throws_ok(format('SELECT * FROM sen2.validate(%s)', :rid), '22023',
                  'invalid value for setting "sen2.decide_to_assess_days": "six weeks"',
                  'a malformed threshold setting is an error');
 RESET sen2.decide_to_assess_days;
+
+-- hostile values are reported, clipped, never a crash
+UPDATE sen2.person SET surname = repeat('é', 1000000) WHERE return_id = :rid AND source_id = 'P2';
+UPDATE sen2.request SET received_date = repeat('9', 2000000) WHERE return_id = :rid AND source_id = 'P3-R1';
+SELECT results_eq(
+  format($$SELECT rule_id, octet_length(value) <= 1003, right(value, 3), char_length(person_name) FROM sen2.validate_builtin(%s)
+            ORDER BY rule_id$$, :rid),
+  $$VALUES ('L03', true, '...', 8)$$,
+  'a 2 MB value is reported cut to 1,000 bytes');
+SELECT is((SELECT right(person_name, 3) FROM sen2.validate_builtin(:rid) f
+            JOIN sen2.person p ON p.return_id = :rid AND p.source_id = 'P2' AND f.person_source_id = 'P2' LIMIT 1),
+          NULL, 'no finding for the long surname itself (names are free text)');
+UPDATE sen2.person SET surname = 'Bell' WHERE return_id = :rid AND source_id = 'P2';
+UPDATE sen2.request SET received_date = (SELECT to_char(period_start + 100, 'YYYY-MM-DD') FROM sen2.collection WHERE collection_year = 2026)
+ WHERE return_id = :rid AND source_id = 'P3-R1';
+SELECT is(pg_temp.ids(:rid), '{}', 'back to clean');
+DELETE FROM sen2.validation_run;
 
 -- history -----------------------------------------------------------------
 UPDATE sen2.person SET sex = 'X', post_code = NULL WHERE return_id = :rid AND source_id = 'P1';
