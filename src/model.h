@@ -232,8 +232,11 @@ typedef struct Sen2Node
 
 /*
  * Builders (model.c).  Allocate in CurrentMemoryContext.  sen2_node_new
- * appends the node to parent's children of its kind (parent may be NULL for
- * a header or person) and gives it the next position.
+ * appends the node to parent's children of its kind and gives it the next
+ * position.  A header or person has no parent node (parent = NULL): set a
+ * person's position to its place in the file (1, 2, ...) yourself.  A node
+ * read from XML keeps row_id = 0 and sets line; the rule engine then reports
+ * the line and no table row.
  */
 extern Sen2Node *sen2_node_new(Sen2Kind kind, Sen2Node *parent);
 extern void sen2_node_set(Sen2Node *n, int item, const char *s, int len);

@@ -849,9 +849,13 @@ emit_finding(Sen2Run *run, Sen2Rule *rule, Sen2Node *node, const char *tag,
 	}
 	else
 	{
+		/* about the return as a whole (an XML file validated alone has no row) */
 		f.module = rule->module;
-		f.table_name = "return";
-		f.row_id = run->return_id;
+		if (run->return_id != 0)
+		{
+			f.table_name = "return";
+			f.row_id = run->return_id;
+		}
 		f.location = "Persons";
 		f.line = line;
 	}

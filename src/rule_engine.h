@@ -7,6 +7,10 @@
  * XML reader does the same with trees it builds itself):
  *
  *		run = sen2_run_begin(return_id, year, la_code, emit, arg);	-- SPI connected
+ *
+ * (return_id 0 for a file validated on its own: findings then carry no table
+ * row, only the XML line.)  The run's memory is a child of the current
+ * context, so with SPI it must end before SPI_finish.
  *		sen2_run_header(run, header);
  *		for each person, in file order, in a context reset between persons:
  *			sen2_run_person(run, person);
