@@ -70,8 +70,11 @@ has_xml_line(Sen2Kind kind)
 							   "   AND attname = 'xml_line' AND NOT attisdropped",
 							   sen2_kind_desc[kind].table);
 	bool		found;
+	MemoryContext cxt = CurrentMemoryContext;
+	int			rc = SPI_execute(sql, true, 1);
 
-	if (SPI_execute(sql, true, 1) != SPI_OK_SELECT)
+	MemoryContextSwitchTo(cxt);		/* SPI returns in its own context */
+	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "could not read the columns of sen2.%s", sen2_kind_desc[kind].table);
 	found = SPI_processed > 0;
 	SPI_freetuptable(SPI_tuptable);
@@ -104,8 +107,11 @@ stream_open(Stream *s, const char *what, const char *sql, int64 return_id)
 	Oid			argtype = INT8OID;
 	Datum		arg = Int64GetDatum(return_id);
 
+	MemoryContext cxt = CurrentMemoryContext;
+
 	s->what = what;
 	s->portal = SPI_cursor_open_with_args(NULL, sql, 1, &argtype, &arg, NULL, true, 0);
+	MemoryContextSwitchTo(cxt);
 	if (s->portal == NULL)
 		elog(ERROR, "could not open the %s cursor: %s", what, SPI_result_code_string(SPI_result));
 	s->natts = s->portal->tupDesc->natts;
@@ -121,10 +127,14 @@ stream_peek(Stream *s)
 		return false;
 	if (s->tt == NULL || s->pos >= s->n)
 	{
+		MemoryContext cxt = CurrentMemoryContext;
+
 		if (s->tt != NULL)
 			SPI_freetuptable(s->tt);
 		s->tt = NULL;
 		SPI_cursor_fetch(s->portal, true, FETCH_ROWS);
+		/* SPI returns in its own context: go back to the person's */
+		MemoryContextSwitchTo(cxt);
 		if (SPI_processed == 0)
 		{
 			SPI_freetuptable(SPI_tuptable);
@@ -222,12 +232,17 @@ sen2_load_header(int64 return_id, int *year, char **la_code)
 	Datum		arg = Int64GetDatum(return_id);
 	Stream		s;
 	Sen2Node   *h;
+	MemoryContext cxt = CurrentMemoryContext;
+	int			rc;
 
 	initStringInfo(&sql);
 	appendStringInfoString(&sql, "SELECT r.collection_year, r.la_code");
 	append_items(&sql, SEN2_K_HEADER, "r");
 	appendStringInfoString(&sql, " FROM sen2.return r WHERE r.return_id = $1");
-	if (SPI_execute_with_args(sql.data, 1, &argtype, &arg, NULL, true, 0) != SPI_OK_SELECT)
+
+	rc = SPI_execute_with_args(sql.data, 1, &argtype, &arg, NULL, true, 0);
+	MemoryContextSwitchTo(cxt);
+	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "could not read sen2.return");
 	if (SPI_processed == 0)
 		ereport(ERROR,

@@ -253,6 +253,24 @@ sen2_tag(Sen2Run *run, Sen2Kind kind, int item)
  * Loading a run
  * --------------------------------------------------------------------- */
 
+/*
+ * SPI calls return in SPI's procedure context, not the caller's: run a query
+ * and come back to the context we were in (the run's).
+ */
+static void
+spi_select(const char *sql, int year, const char *what)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	Datum		arg = Int32GetDatum(year);
+	Oid			argtype = INT4OID;
+	int			rc;
+
+	rc = SPI_execute_with_args(sql, 1, &argtype, &arg, NULL, true, 0);
+	MemoryContextSwitchTo(cxt);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not read %s: %s", what, SPI_result_code_string(rc));
+}
+
 /* SPI_getvalue allocates in the current context: the run's. */
 static char *
 spi_text(HeapTuple tup, TupleDesc desc, int col)
@@ -314,16 +332,12 @@ load_params(Sen2Params *p)
 static void
 load_collection(Sen2Run *run)
 {
-	Datum		arg = Int32GetDatum(run->f.year);
-	Oid			argtype = INT4OID;
 	bool		isnull;
 	HeapTuple	t;
 	TupleDesc	d;
 
-	if (SPI_execute_with_args("SELECT reference_date, period_start, period_end"
-							  "  FROM sen2.collection WHERE collection_year = $1",
-							  1, &argtype, &arg, NULL, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read sen2.collection");
+	spi_select("SELECT reference_date, period_start, period_end"
+			   "  FROM sen2.collection WHERE collection_year = $1", run->f.year, "sen2.collection");
 	if (SPI_processed == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -343,17 +357,13 @@ load_collection(Sen2Run *run)
 static void
 load_codes(Sen2Run *run)
 {
-	Datum		arg = Int32GetDatum(run->f.year);
-	Oid			argtype = INT4OID;
 	uint64		i,
 				n;
 	int			nsets = 0;
 	const char *prev = NULL;
 
-	if (SPI_execute_with_args("SELECT code_set, code FROM sen2.code WHERE collection_year = $1"
-							  " ORDER BY code_set COLLATE \"C\", code COLLATE \"C\"",
-							  1, &argtype, &arg, NULL, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read sen2.code");
+	spi_select("SELECT code_set, code FROM sen2.code WHERE collection_year = $1"
+			   " ORDER BY code_set COLLATE \"C\", code COLLATE \"C\"", run->f.year, "sen2.code");
 	n = SPI_processed;
 	run->f.codesets = palloc0(sizeof(Sen2CodeSet) * (n + 1));
 	for (i = 0; i < n; i++)
@@ -380,8 +390,8 @@ load_las(Sen2Run *run)
 {
 	uint64		i;
 
-	if (SPI_execute("SELECT la_code, kind, first_year, last_year FROM sen2.la", true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read sen2.la");
+	spi_select("SELECT la_code, kind, first_year, last_year FROM sen2.la WHERE $1 IS NOT NULL",
+			   run->f.year, "sen2.la");
 	for (i = 0; i < SPI_processed; i++)
 	{
 		HeapTuple	t = SPI_tuptable->vals[i];
@@ -466,20 +476,17 @@ reporter(Sen2Run *run, List *claims, int check, int kind, bool group, int slot)
 static void
 load_layout(Sen2Run *run, List *claims)
 {
-	Datum		arg = Int32GetDatum(run->f.year);
-	Oid			argtype = INT4OID;
 	uint64		i,
 				n;
 	int			k,
 				c;
 	bool		warned = false;
 
-	if (SPI_execute_with_args("SELECT parent, element, kind, module, column_name, data_type,"
-							  "       code_set, requirement, max_occurs"
-							  "  FROM sen2.element WHERE collection_year = $1"
-							  " ORDER BY parent COLLATE \"C\", position, element COLLATE \"C\"",
-							  1, &argtype, &arg, NULL, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read sen2.element");
+	spi_select("SELECT parent, element, kind, module, column_name, data_type,"
+			   "       code_set, requirement, max_occurs"
+			   "  FROM sen2.element WHERE collection_year = $1"
+			   " ORDER BY parent COLLATE \"C\", position, element COLLATE \"C\"",
+			   run->f.year, "sen2.element");
 	n = SPI_processed;
 	if (n == 0)
 		ereport(ERROR,
@@ -614,20 +621,16 @@ add_claims(Sen2Run *run, Sen2Rule *rule, const char *check, const char *module,
 static List *
 load_rules(Sen2Run *run)
 {
-	Datum		arg = Int32GetDatum(run->f.year);
-	Oid			argtype = INT4OID;
 	uint64		i,
 				n;
 	List	   *claims = NIL;
 	int			k;
 
-	if (SPI_execute_with_args("SELECT id, severity, message, module, layout_check, items, enabled"
-							  "  FROM sen2.rule_effective"
-							  " WHERE origin = 'builtin'"
-							  "   AND coalesce(first_year, 0) <= $1 AND coalesce(last_year, 9999) >= $1"
-							  " ORDER BY id COLLATE \"C\"",
-							  1, &argtype, &arg, NULL, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read sen2.rule_effective");
+	spi_select("SELECT id, severity, message, module, layout_check, items, enabled"
+			   "  FROM sen2.rule_effective"
+			   " WHERE origin = 'builtin'"
+			   "   AND coalesce(first_year, 0) <= $1 AND coalesce(last_year, 9999) >= $1"
+			   " ORDER BY id COLLATE \"C\"", run->f.year, "sen2.rule_effective");
 	n = SPI_processed;
 	run->rules = palloc0(sizeof(Sen2Rule) * (n + 1));
 	run->nrules = (int) n;

@@ -196,8 +196,12 @@ n07_init(Sen2Run *run, Sen2Rule *rule)
 	HTAB	   *h;
 	uint64		i;
 
-	if (SPI_execute("SELECT urn, has_sen_unit, has_resourced_provision FROM sen2.establishment",
-					true, 0) != SPI_OK_SELECT)
+	MemoryContext cxt = CurrentMemoryContext;
+	int			rc = SPI_execute("SELECT urn, has_sen_unit, has_resourced_provision FROM sen2.establishment",
+								 true, 0);
+
+	MemoryContextSwitchTo(cxt);		/* SPI returns in its own context */
+	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "could not read sen2.establishment");
 	if (SPI_processed == 0)
 	{
