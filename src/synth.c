@@ -417,6 +417,32 @@ static const double age_active[26] = {
 	6.6, 5.7, 4.5, 3.3, 2.3, 1.5, 1.0, 0.6, 0.3, 0.1
 };
 
+/*
+ * Plans issued in the period or in January before the census, as a share of
+ * the plans active on census day (97,747 new plans in 2024 / 638,745, plus
+ * the January ones).
+ */
+#define P_NEW_PLAN 0.159
+
+/*
+ * Age when a new plan started, CY2024 bands (under 5 15.9, 5-10 49.3, 11-15
+ * 28.2, 16-19 6.2, 20-25 0.3) spread over single years.
+ */
+static const double age_start_new[26] = {
+	0.3, 0.8, 3.2, 6.0, 5.6, 9.0, 8.6, 8.4, 8.0, 7.7, 7.6, 7.2, 6.2, 5.5, 5.0, 4.3,
+	2.4, 1.7, 1.2, 0.9, 0.1, 0.07, 0.05, 0.04, 0.03, 0.01
+};
+
+/*
+ * Age on census day of plans older than the period: the January 2025
+ * caseload ages less the new plans' share (so that old and new together give
+ * the caseload), computed as (caseload - 0.159 * new) / 0.841.
+ */
+static const double age_old[26] = {
+	0, 0, 0, 0, 3.08, 4.34, 4.3, 4.71, 5.24, 5.66, 6.29, 7.28, 7.53, 7.68, 7.79, 7.43,
+	7.2, 6.37, 5.06, 3.71, 2.63, 1.76, 1.17, 0.7, 0.35, 0.11
+};
+
 /* Age at request, CY2024 bands (under 5 24.9, 5-10 43.5, 11-15 27.5, 16-19 3.8, 20-25 0.3). */
 static const double age_request[26] = {
 	0.3, 1.5, 6.0, 10.1, 7.0, 7.25, 7.25, 7.25, 7.25, 7.25, 7.25, 5.5, 5.5, 5.5, 5.5, 5.5,
@@ -424,13 +450,12 @@ static const double age_request[26] = {
 };
 
 /*
- * Years plan in place (census year - start year), Jan 2025; 12 = 12 or more.
- * Year 1 is lowered from 17.3 so that, after young children are moved to
- * recent starts, plans issued in the period come out at the published
- * 15.3% of the caseload (97,747 new plans in 2024 / 638,745).
+ * Years plan in place (census year - start year), Jan 2025; 12 = 12 or
+ * more.  Years 0 and 1 are the new plans; for older plans the years are
+ * drawn together with the age at start (see old_plan_start).
  */
 static const double years_in_place[13] = {
-	0.5, 13.5, 14.6, 11.3, 9.4, 8.8, 7.2, 8.9, 8.4, 6.2, 3.6, 0.9, 2.8
+	0.5, 17.3, 14.6, 11.3, 9.4, 8.8, 7.2, 8.9, 8.4, 6.2, 3.6, 0.9, 2.8
 };
 
 static const WCode ethnicity_w[] = {
@@ -658,6 +683,8 @@ typedef struct Ctx
 
 	Dist		d_cat,
 				d_age_active,
+				d_age_old,
+				d_age_start_new,
 				d_age_request,
 				d_yip,
 				d_eth,
@@ -758,6 +785,8 @@ build_dists(Ctx *c)
 
 	dist_from_values(&c->d_cat, cat_weight, NCAT, 0);
 	dist_from_values(&c->d_age_active, age_active, 26, 0);
+	dist_from_values(&c->d_age_old, age_old, 26, 0);
+	dist_from_values(&c->d_age_start_new, age_start_new, 26, 0);
 	dist_from_values(&c->d_age_request, age_request, 26, 0);
 	dist_from_values(&c->d_yip, years_in_place, 13, 0);
 	dist_from_codes(c, &c->d_eth, "ethnicity", ethnicity_w, lengthof(ethnicity_w));
@@ -1251,7 +1280,9 @@ set_budget(const Ctx *c, const Gen *g, SRow *plan)
  * Annual reviews (CY2024): of plans old enough to need one, 60.7% had the
  * latest meeting in the period, 24.1% before it, 1.8% in January before the
  * census, 13.5% none; 19.7% of meetings have no decision yet; 44.4% of
- * decisions came within four weeks.
+ * decisions came within four weeks.  A plan started less than two years
+ * before the period cannot have its latest review before the period, so the
+ * older plans carry all of the 24.1%.
  */
 static void
 add_reviews(const Ctx *c, const Gen *g, SRow *ap, int32 start, int32 horizon, bool ceased, bool cease_c)
@@ -1268,7 +1299,7 @@ add_reviews(const Ctx *c, const Gen *g, SRow *ap, int32 start, int32 horizon, bo
 		if (u < 0.7)
 			meeting = horizon - R(g, F_REV_D, 20, 330);
 	}
-	else if (u < 0.607)
+	else if (u < (start < c->ps - 365 ? 0.555 : 0.848))
 		meeting = date_between(g, F_REV_D, c->ps, c->pe);
 	else if (u < 0.848)
 		meeting = date_between(g, F_REV_D, c->ps - 365, c->ps - 1);
@@ -1417,37 +1448,74 @@ historical_request(const Ctx *c, const Gen *g, SReq *r, int32 start, int32 birth
 	set_assessment_flags(g, &r->ass, true, false);
 }
 
+/*
+ * Age at start of a plan older than the period, for someone `age` on census
+ * day: the new-plan ages at start (a little older, as older cohorts started
+ * later) weighted by how common the implied years in place are.  This keeps
+ * the caseload ages exact and the published ages at start and years in
+ * place within a few points (docs/synthetic-data.md).
+ */
+static int
+old_plan_start_age(const Gen *g, int age)
+{
+	double		w[26];
+	double		total = 0,
+				x;
+	int			s;
+
+	for (s = 0; s <= age - 2 && s < 26; s++)
+	{
+		int			k = age - s;
+		double		yk = k <= 11 ? years_in_place[k] : k <= 16 ? years_in_place[12] / 5 : 0;
+		double		older = s < 5 ? 0.7 : s <= 10 ? 1.0 : s <= 15 ? 1.25 : 1.8;
+
+		w[s] = age_start_new[s] * older * yk;
+		total += w[s];
+	}
+	if (total <= 0)
+		return 0;
+	x = U(g, F_K) * total;
+	for (s = 0; s < age - 2 && x >= w[s]; s++)
+		x -= w[s];
+	return s;
+}
+
 static void
 gen_active(const Ctx *c, const Gen *g, SPerson *p)
 {
-	int			age = pick_val(&c->d_age_active, g, F_AGE);
-	int32		start = NODATE;
-	int			i;
+	int32		start;
 	SReq	   *r;
 	const char *upn_la = c->la;
 
-	p->birth = birth_for_age(g, F_BIRTH, c->rd, age);
-	if (p->birth > c->rd - 150)
-		p->birth = c->rd - R(g, F_BIRTH + 1, 150, 364);
-	for (i = 0; i < 6; i++)
+	if (U(g, F_START + 1) < P_NEW_PLAN)
 	{
-		int			k = pick_val(&c->d_yip, g, FJ(F_K, i));
-		int			y;
+		/* issued in the period or in January before the census */
+		int			s = pick_val(&c->d_age_start_new, g, F_AGE);
 
-		if (k == 12)
-			k = R(g, FJ(F_K12, i), 12, 16);
-		y = c->rdY - k;
-		start = date_between(g, FJ(F_START, i), mkdate(y, 1, 1), mind(mkdate(y, 12, 31), c->rd - 1));
-		if (start >= p->birth + 120)
-			break;
+		start = date_between(g, F_START, c->ps, c->rd - 1);
+		p->birth = birth_for_age(g, F_BIRTH, start, s);
+		if (p->birth > start - 120)
+			p->birth = start - R(g, F_BIRTH + 1, 120, 364);
+		p->transfer_in = false;
+		p->new_plan = true;
 	}
-	if (start < p->birth + 120)
-		start = date_between(g, F_START, p->birth + 120, maxd(p->birth + 120, c->rd - 1));
+	else
+	{
+		int			age = pick_val(&c->d_age_old, g, F_AGE);
+		int			s;
+
+		p->birth = birth_for_age(g, F_BIRTH, c->rd, age);
+		s = old_plan_start_age(g, age);
+		start = p->birth + 365 * s + s / 4 + R(g, F_START, 120, 364);
+		if (start > c->ps - 1)
+			start = c->ps - R(g, F_START + 2, 1, 90);
+		start = Max(start, p->birth + 120);
+		p->transfer_in = U(g, F_TIN) < 0.026;
+		p->new_plan = false;
+	}
 	p->start = start;
 	p->cease = NODATE;
-	p->transfer_in = U(g, F_TIN) < 0.022;
-	p->new_plan = !p->transfer_in && start >= c->ps;
-	set_person_basics(c, g, p, 0.706);
+	set_person_basics(c, g, p, p->new_plan ? 0.667 : 0.713);
 
 	p->nreq = 1;
 	p->main = 0;
