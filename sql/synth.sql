@@ -21,34 +21,34 @@ $$;
 -- Every item of a return as (module, column, value), with the row's key path.
 CREATE FUNCTION pg_temp.synth_rows(rid bigint)
 RETURNS TABLE (module text, k int[], j jsonb) LANGUAGE sql STABLE AS $$
-  SELECT 'person', ARRAY[p.seq], to_jsonb(p) - '{person_id,return_id}'::text[]
+  SELECT 'person', ARRAY[p.seq], jsonb_strip_nulls(to_jsonb(p) - '{person_id,return_id}'::text[])
     FROM sen2.person p WHERE p.return_id = rid
   UNION ALL
-  SELECT 'request', ARRAY[p.seq, r.seq], to_jsonb(r) - '{request_id,person_id,return_id}'::text[]
+  SELECT 'request', ARRAY[p.seq, r.seq], jsonb_strip_nulls(to_jsonb(r) - '{request_id,person_id,return_id}'::text[])
     FROM sen2.request r JOIN sen2.person p USING (person_id) WHERE r.return_id = rid
   UNION ALL
-  SELECT 'assessment', ARRAY[p.seq, r.seq, 1], to_jsonb(a) - '{assessment_id,request_id,return_id}'::text[]
+  SELECT 'assessment', ARRAY[p.seq, r.seq, 1], jsonb_strip_nulls(to_jsonb(a) - '{assessment_id,request_id,return_id}'::text[])
     FROM sen2.assessment a JOIN sen2.request r USING (request_id) JOIN sen2.person p USING (person_id)
    WHERE a.return_id = rid
   UNION ALL
-  SELECT 'named_plan', ARRAY[p.seq, r.seq, 2], to_jsonb(n) - '{named_plan_id,assessment_id,return_id}'::text[]
+  SELECT 'named_plan', ARRAY[p.seq, r.seq, 2], jsonb_strip_nulls(to_jsonb(n) - '{named_plan_id,assessment_id,return_id}'::text[])
     FROM sen2.named_plan n JOIN sen2.assessment a USING (assessment_id) JOIN sen2.request r USING (request_id)
     JOIN sen2.person p USING (person_id) WHERE n.return_id = rid
   UNION ALL
-  SELECT 'plan_detail', ARRAY[p.seq, r.seq, 3, d.seq], to_jsonb(d) - '{plan_detail_id,named_plan_id,return_id}'::text[]
+  SELECT 'plan_detail', ARRAY[p.seq, r.seq, 3, d.seq], jsonb_strip_nulls(to_jsonb(d) - '{plan_detail_id,named_plan_id,return_id}'::text[])
     FROM sen2.plan_detail d JOIN sen2.named_plan n USING (named_plan_id) JOIN sen2.assessment a USING (assessment_id)
     JOIN sen2.request r USING (request_id) JOIN sen2.person p USING (person_id) WHERE d.return_id = rid
   UNION ALL
-  SELECT 'active_plans', ARRAY[p.seq, r.seq, 4], to_jsonb(ap) - '{active_plans_id,request_id,return_id}'::text[]
+  SELECT 'active_plans', ARRAY[p.seq, r.seq, 4], jsonb_strip_nulls(to_jsonb(ap) - '{active_plans_id,request_id,return_id}'::text[])
     FROM sen2.active_plans ap JOIN sen2.request r USING (request_id) JOIN sen2.person p USING (person_id)
    WHERE ap.return_id = rid
   UNION ALL
   SELECT 'placement_detail', ARRAY[p.seq, r.seq, 5, d.seq],
-         to_jsonb(d) - '{placement_detail_id,active_plans_id,return_id}'::text[]
+         jsonb_strip_nulls(to_jsonb(d) - '{placement_detail_id,active_plans_id,return_id}'::text[])
     FROM sen2.placement_detail d JOIN sen2.active_plans ap USING (active_plans_id) JOIN sen2.request r USING (request_id)
     JOIN sen2.person p USING (person_id) WHERE d.return_id = rid
   UNION ALL
-  SELECT 'sen_need', ARRAY[p.seq, r.seq, 6, d.seq], to_jsonb(d) - '{sen_need_id,active_plans_id,return_id}'::text[]
+  SELECT 'sen_need', ARRAY[p.seq, r.seq, 6, d.seq], jsonb_strip_nulls(to_jsonb(d) - '{sen_need_id,active_plans_id,return_id}'::text[])
     FROM sen2.sen_need d JOIN sen2.active_plans ap USING (active_plans_id) JOIN sen2.request r USING (request_id)
     JOIN sen2.person p USING (person_id) WHERE d.return_id = rid
 $$;

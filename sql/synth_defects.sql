@@ -23,40 +23,40 @@ $$;
 -- Every row of a return: table, id, person number, key path and items.
 CREATE FUNCTION pg_temp.rows_of(rid bigint)
 RETURNS TABLE (tab text, id bigint, pseq int, k int[], ptab text, parent bigint, j jsonb) LANGUAGE sql STABLE AS $$
-  SELECT 'person', p.person_id, p.seq, ARRAY[p.seq], NULL, NULL::bigint, to_jsonb(p) - '{person_id,return_id}'::text[]
+  SELECT 'person', p.person_id, p.seq, ARRAY[p.seq], NULL, NULL::bigint, jsonb_strip_nulls(to_jsonb(p) - '{person_id,return_id}'::text[])
     FROM sen2.person p WHERE p.return_id = rid
   UNION ALL
   SELECT 'request', r.request_id, p.seq, ARRAY[p.seq, r.seq], 'person', p.person_id,
-         to_jsonb(r) - '{request_id,person_id,return_id}'::text[]
+         jsonb_strip_nulls(to_jsonb(r) - '{request_id,person_id,return_id}'::text[])
     FROM sen2.request r JOIN sen2.person p USING (person_id) WHERE r.return_id = rid
   UNION ALL
   SELECT 'assessment', a.assessment_id, p.seq, ARRAY[p.seq, r.seq, 1], 'request', r.request_id,
-         to_jsonb(a) - '{assessment_id,request_id,return_id}'::text[]
+         jsonb_strip_nulls(to_jsonb(a) - '{assessment_id,request_id,return_id}'::text[])
     FROM sen2.assessment a JOIN sen2.request r USING (request_id) JOIN sen2.person p USING (person_id)
    WHERE a.return_id = rid
   UNION ALL
   SELECT 'named_plan', n.named_plan_id, p.seq, ARRAY[p.seq, r.seq, 2], 'assessment', a.assessment_id,
-         to_jsonb(n) - '{named_plan_id,assessment_id,return_id}'::text[]
+         jsonb_strip_nulls(to_jsonb(n) - '{named_plan_id,assessment_id,return_id}'::text[])
     FROM sen2.named_plan n JOIN sen2.assessment a USING (assessment_id) JOIN sen2.request r USING (request_id)
     JOIN sen2.person p USING (person_id) WHERE n.return_id = rid
   UNION ALL
   SELECT 'plan_detail', d.plan_detail_id, p.seq, ARRAY[p.seq, r.seq, 3, d.seq], 'named_plan', d.named_plan_id,
-         to_jsonb(d) - '{plan_detail_id,named_plan_id,return_id}'::text[]
+         jsonb_strip_nulls(to_jsonb(d) - '{plan_detail_id,named_plan_id,return_id}'::text[])
     FROM sen2.plan_detail d JOIN sen2.named_plan n USING (named_plan_id) JOIN sen2.assessment a USING (assessment_id)
     JOIN sen2.request r USING (request_id) JOIN sen2.person p USING (person_id) WHERE d.return_id = rid
   UNION ALL
   SELECT 'active_plans', ap.active_plans_id, p.seq, ARRAY[p.seq, r.seq, 4], 'request', r.request_id,
-         to_jsonb(ap) - '{active_plans_id,request_id,return_id}'::text[]
+         jsonb_strip_nulls(to_jsonb(ap) - '{active_plans_id,request_id,return_id}'::text[])
     FROM sen2.active_plans ap JOIN sen2.request r USING (request_id) JOIN sen2.person p USING (person_id)
    WHERE ap.return_id = rid
   UNION ALL
   SELECT 'placement_detail', d.placement_detail_id, p.seq, ARRAY[p.seq, r.seq, 5, d.seq], 'active_plans', d.active_plans_id,
-         to_jsonb(d) - '{placement_detail_id,active_plans_id,return_id}'::text[]
+         jsonb_strip_nulls(to_jsonb(d) - '{placement_detail_id,active_plans_id,return_id}'::text[])
     FROM sen2.placement_detail d JOIN sen2.active_plans ap USING (active_plans_id) JOIN sen2.request r USING (request_id)
     JOIN sen2.person p USING (person_id) WHERE d.return_id = rid
   UNION ALL
   SELECT 'sen_need', d.sen_need_id, p.seq, ARRAY[p.seq, r.seq, 6, d.seq], 'active_plans', d.active_plans_id,
-         to_jsonb(d) - '{sen_need_id,active_plans_id,return_id}'::text[]
+         jsonb_strip_nulls(to_jsonb(d) - '{sen_need_id,active_plans_id,return_id}'::text[])
     FROM sen2.sen_need d JOIN sen2.active_plans ap USING (active_plans_id) JOIN sen2.request r USING (request_id)
     JOIN sen2.person p USING (person_id) WHERE d.return_id = rid
 $$;
@@ -97,26 +97,25 @@ SELECT count(*) AS dangling_header FROM d WHERE table_name = 'return' AND row_id
 SELECT count(*) AS value_mismatch
   FROM d JOIN r ON r.tab = d.table_name AND r.id = d.row_id
  WHERE d.column_name IS NOT NULL AND (r.j ->> d.column_name) IS DISTINCT FROM d.value;
--- and it is defective in the way its rule says
+-- and it is defective in the way its kind says
 SELECT d.expected_rule_id, count(*) AS defects,
-       count(*) FILTER (WHERE CASE d.expected_rule_id
-         WHEN 'L01' THEN d.value IS NULL AND (t.j ->> d.column_name) IS NOT NULL
-         WHEN 'L02' THEN d.value IS NOT NULL AND NOT d.in_year
-         WHEN 'L03' THEN d.value IS NOT NULL AND sen2.iso_date(d.value) IS NULL
-         WHEN 'L04' THEN NOT EXISTS (SELECT 1 FROM sen2.code c WHERE c.collection_year = 2026
-                                      AND c.code_set = d.code_set AND c.code = d.value)
-         WHEN 'L05' THEN d.value NOT IN ('0', '1')
-         WHEN 'L06' THEN CASE d.data_type WHEN 'urn' THEN d.value !~ '^[0-9]{6}$'
-                                          WHEN 'ukprn' THEN d.value !~ '^[0-9]{8}$'
-                                          WHEN 'postcode' THEN d.value !~ '^[A-Z]{1,2}[0-9][0-9A-Z]? [0-9][A-Z]{2}$' END
-         WHEN 'L07' THEN (SELECT count(*) FROM r s WHERE s.tab = d.table_name AND s.ptab = r.ptab AND s.parent = r.parent) > 2
-         WHEN 'P04' THEN NOT pg_temp.upn_ok(d.value)
-         WHEN 'P05' THEN NOT pg_temp.uln_ok(d.value)
-         WHEN 'P08' THEN (SELECT count(*) FROM r s WHERE s.tab = 'person' AND s.j ->> 'upn' = d.value) = 2
-         WHEN 'P10' THEN NOT EXISTS (SELECT 1 FROM r s WHERE s.ptab = 'person' AND s.parent = d.row_id)
-         WHEN 'H04' THEN (SELECT dmo IS NULL FROM sen2.return WHERE return_id = :rid)
-         WHEN 'H02' THEN (SELECT source_level <> 'L' FROM sen2.return WHERE return_id = :rid)
-         -- the other rules compare items: the row differs from its clean twin, or is new
+       count(*) FILTER (WHERE CASE
+         WHEN d.kind IN ('upn_check_letter', 'upn_unknown_la') THEN NOT pg_temp.upn_ok(d.value)
+         WHEN d.kind = 'uln_check_digit' THEN NOT pg_temp.uln_ok(d.value)
+         WHEN d.kind = 'upn_duplicate' THEN (SELECT count(*) FROM r s WHERE s.tab = 'person' AND s.j ->> 'upn' = d.value) = 2
+         WHEN d.kind = 'item_not_in_year' THEN d.value IS NOT NULL AND NOT d.in_year
+         WHEN d.kind = 'dmo_missing' THEN (SELECT dmo IS NULL FROM sen2.return WHERE return_id = :rid)
+         WHEN d.kind = 'source_level_code' THEN (SELECT source_level <> 'L' FROM sen2.return WHERE return_id = :rid)
+         WHEN d.kind LIKE '%\_invalid' THEN d.value IS NOT NULL AND sen2.iso_date(d.value) IS NULL
+         WHEN d.kind LIKE '%\_code' THEN NOT EXISTS (SELECT 1 FROM sen2.code c WHERE c.collection_year = 2026
+                                                      AND c.code_set = d.code_set AND c.code = d.value)
+         WHEN d.kind LIKE '%not\_boolean' THEN d.value NOT IN ('0', '1')
+         WHEN d.kind LIKE '%\_format' THEN CASE d.data_type WHEN 'urn' THEN d.value !~ '^[0-9]{6}$'
+                                                WHEN 'ukprn' THEN d.value !~ '^[0-9]{8}$'
+                                                WHEN 'postcode' THEN d.value !~ '^[A-Z]{1,2}[0-9][0-9A-Z]? [0-9][A-Z]{2}$' END
+         WHEN d.kind LIKE '%\_missing' AND d.column_name IS NOT NULL
+           THEN d.value IS NULL AND (t.j ->> d.column_name) IS NOT NULL
+         -- the others change items or rows: the row differs from its clean twin, is new, or lost children
          ELSE t.id IS NULL OR t.j IS DISTINCT FROM r.j
               OR (SELECT count(*) FROM r s WHERE s.ptab = d.table_name AND s.parent = d.row_id)
                  <> (SELECT count(*) FROM t s WHERE s.ptab = d.table_name AND s.parent = t.id)

@@ -672,6 +672,7 @@ typedef struct Ctx
 	bool		has_dsco;
 	bool		source_compulsory;
 	bool		use_sex;		/* Sex (2024+) rather than Gender (2023) */
+	bool		review_compulsory;	/* ReviewMeeting compulsory (2026+) */
 	bool		res_on_placement;
 
 	/* codes */
@@ -1282,7 +1283,8 @@ set_budget(const Ctx *c, const Gen *g, SRow *plan)
  * census, 13.5% none; 19.7% of meetings have no decision yet; 44.4% of
  * decisions came within four weeks.  A plan started less than two years
  * before the period cannot have its latest review before the period, so the
- * older plans carry all of the 24.1%.
+ * older plans carry all of the 24.1%.  From 2026 ReviewMeeting is
+ * compulsory, so the 13.5% without a meeting get an earlier, overdue one.
  */
 static void
 add_reviews(const Ctx *c, const Gen *g, SRow *ap, int32 start, int32 horizon, bool ceased, bool cease_c)
@@ -1305,6 +1307,11 @@ add_reviews(const Ctx *c, const Gen *g, SRow *ap, int32 start, int32 horizon, bo
 		meeting = date_between(g, F_REV_D, c->ps - 365, c->ps - 1);
 	else if (u < 0.866)
 		meeting = date_between(g, F_REV_D, c->pe + 1, c->rd - 1);
+	else if (c->review_compulsory)
+	{
+		/* where the meeting is compulsory, an overdue review still has an old one */
+		meeting = date_between(g, F_REV_D, c->ps - 365, c->ps - 1);
+	}
 	if (meeting == NODATE)
 		return;
 	if (meeting < start + 300)
@@ -1820,7 +1827,7 @@ typedef enum
 	K_THREE_NEEDS, K_REVIEW_OUTCOME_WITHOUT_MEETING, K_LAST_REVIEW_BEFORE_MEETING,
 	K_LAST_REVIEW_AFTER_RD, K_REVIEW_OUTCOME_CODE, K_REVIEW_DRAFT_NOT_AMEND,
 	K_REVIEW_DRAFT_BEFORE_MEETING, K_PHASE_TRANSFER_LATE, K_RES_CODE,
-	K_INDICATOR_NOT_BOOLEAN,
+	K_ACTIVE_PLANS_RES_CODE, K_INDICATOR_NOT_BOOLEAN,
 	NKINDS
 } Kind;
 
@@ -1852,7 +1859,7 @@ static const char *const kind_names[NKINDS] = {
 	"three_needs", "review_outcome_without_meeting", "last_review_before_meeting",
 	"last_review_after_rd", "review_outcome_code", "review_draft_not_amend",
 	"review_draft_before_meeting", "phase_transfer_late", "res_code",
-	"indicator_not_boolean"
+	"active_plans_res_code", "indicator_not_boolean"
 };
 
 #define T_RETURN NTABLES		/* defects on the header */
@@ -2103,6 +2110,9 @@ plant(const Ctx *c, const Gen *g, SPerson *p, const SPerson *pred, int kind, Pla
 			}
 			return true;
 		case K_BIRTH_AFTER_RD:
+			/* a "maximum age" cessation would also fail its age check (N04) */
+			if (m != NULL && is(m->plan.v[NP_CEASE_REASON], "1"))
+				return false;
 			if (out)
 			{
 				ps->v[PS_BIRTH] = dstr(c->rd + R(g, F_DEFECT_A, 1, 60));
@@ -2333,7 +2343,9 @@ plant(const Ctx *c, const Gen *g, SPerson *p, const SPerson *pred, int kind, Pla
 			}
 			return true;
 		case K_NOT_ISSUED_WITHOUT_DATE:
-			if ((r = req_with_ass(p, "N")) == NULL || r->ass.v[AS_DATE] == NULL)
+			/* the request must be in scope without the decision date (R12) */
+			if ((r = req_with_ass(p, "N")) == NULL || r->ass.v[AS_DATE] == NULL ||
+				(dget(r->req.v[RQ_RECEIVED]) < c->ps && dget(r->req.v[RQ_OUTCOME_DATE]) < c->ps))
 				return false;
 			if (out)
 			{
@@ -2768,11 +2780,14 @@ plant(const Ctx *c, const Gen *g, SPerson *p, const SPerson *pred, int kind, Pla
 			}
 			return true;
 		case K_RES_CODE:
-			if (p->cat != CAT_ACTIVE || m == NULL || p->cur_pl < 0 || code_ok(c, "residential", "C"))
+		case K_ACTIVE_PLANS_RES_CODE:
+			/* Res sits on PlacementDetail from 2024, on ActivePlans in 2023 */
+			if (p->cat != CAT_ACTIVE || m == NULL || p->cur_pl < 0 || code_ok(c, "residential", "C") ||
+				c->res_on_placement != (kind == K_RES_CODE))
 				return false;
 			if (out)
 			{
-				if (c->res_on_placement)
+				if (kind == K_RES_CODE)
 				{
 					m->pl[p->cur_pl].v[PL_RES] = "C";
 					PLANT(T_PLACEMENT, &m->pl[p->cur_pl], "Res", "C");
@@ -2953,6 +2968,8 @@ load_reference(Ctx *c)
 						c->present[t][k] = true;
 						if (t == T_REQUEST && k == RQ_SOURCE)
 							c->source_compulsory = strcmp(req, "O") != 0;
+						if (t == T_ACTIVE_PLANS && k == AP_MEETING)
+							c->review_compulsory = strcmp(req, "O") != 0;
 					}
 	}
 	c->use_sex = c->present[T_PERSON][PS_SEX];
