@@ -1108,7 +1108,8 @@ entry_date(const Ctx *c, const Gen *g, uint32 f, PType t, int32 birth)
 	}
 	else
 		e = c->rd - R(g, f + 1, 10, grp == G_AP ? 500 : 700);
-	return clampd(e, birth + 365, c->rd - 1);
+	/* at least a year old, or half way to census day for a baby */
+	return clampd(e, birth + Min(365, (c->rd - 1 - birth) / 2), c->rd - 1);
 }
 
 static void
@@ -1703,6 +1704,12 @@ gen_request_only(const Ctx *c, const Gen *g, SPerson *p)
 				: U(g, F_ASS_TOTAL) < 0.341 ? R(g, F_ASS_TOTAL_D, 70, 112) : R(g, F_ASS_TOTAL_D, 113, 250);
 				int32		done = date_between(g, F_RECV, c->ps, c->pe);
 
+				/*
+				 * A withdrawal has no date of its own, so the request must
+				 * fall in the period to be in scope (R12).
+				 */
+				if (p->cat == CAT_ASS_W)
+					done = Max(done, c->ps + total);
 				received = done - total;
 				rdel = Min(rdel, total - 28);
 				decided = received + rdel;
