@@ -89,7 +89,9 @@ R(const Gen *g, uint32 field, int lo, int hi)
 
 /*
  * Field numbers.  Repeated draws (placement j, attempt i) add 1000 * j; the
- * defect draws live above 100000 so they never move a model value.
+ * defect draws live above 100000 so they never move a model value.  The
+ * numbers are part of the generated data: add new fields at the end of the
+ * model list, and do not remove unused ones, or every return changes.
  */
 enum
 {
@@ -1021,9 +1023,9 @@ static char *
 make_postcode(const Ctx *c, const Gen *g)
 {
 	const char *area = postcode_areas[U(g, F_PC_AREA) < 0.85 ? c->area : (c->area + 1) % NAREAS];
-	int			maxd = strlen(area) == 1 ? 40 : 30;
+	int			districts = strlen(area) == 1 ? 40 : 30;
 
-	return psprintf("%s%d %d%c%c", area, R(g, F_PC_DIST, 1, maxd), R(g, F_PC_IN1, 0, 9),
+	return psprintf("%s%d %d%c%c", area, R(g, F_PC_DIST, 1, districts), R(g, F_PC_IN1, 0, 9),
 					inward_letters[R(g, F_PC_IN2, 0, 19)], inward_letters[R(g, F_PC_IN3, 0, 19)]);
 }
 
