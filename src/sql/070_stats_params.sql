@@ -160,9 +160,11 @@ INSERT INTO sen2.stat_parameter_default (name, default_value, value_type, allowe
  ('compulsory_school_age_min', '5', 'int', NULL, 0, 25,
   'Lowest age on the 31 August before the date at which a person not in education (NIEO) counts as of compulsory school age.'),
  ('compulsory_school_age_max', '15', 'int', NULL, 0, 25,
-  'Highest age on the 31 August before the date at which a person not in education (NIEO) counts as of compulsory school age.');
+  'Highest age on the 31 August before the date at which a person not in education (NIEO) counts as of compulsory school age.'),
+ ('use_cache', 'false', 'bool', NULL, NULL, NULL,
+  'true: the statistics views read the facts stored by sen2.refresh_statistics() (when they were computed with the same parameters) instead of computing them from the staging tables; figures are then as at the last refresh.');
 
-CREATE VIEW sen2.stat_parameters AS
+CREATE VIEW sen2.stat_parameters WITH (security_invoker = true) AS
 SELECT d.name,
        sen2.stat_setting(d.name) AS value,
        CASE WHEN nullif(btrim(current_setting('sen2.' || d.name, true)), '') IS NOT NULL THEN 'session'
@@ -176,7 +178,7 @@ COMMENT ON VIEW sen2.stat_parameters IS
 
 -- One row with every parameter, typed.  OFFSET 0 keeps the planner from
 -- copying the function calls into the rows of a big query.
-CREATE VIEW sen2.stat_settings AS
+CREATE VIEW sen2.stat_settings WITH (security_invoker = true) AS
 SELECT sen2.stat_setting('request_decision_days')::int AS request_decision_days,
        sen2.stat_setting('not_issue_decision_days')::int AS not_issue_decision_days,
        sen2.stat_setting('timeliness_days')::int AS timeliness_days,
@@ -191,7 +193,8 @@ SELECT sen2.stat_setting('request_decision_days')::int AS request_decision_days,
        sen2.stat_setting('years_in_place_basis') AS years_in_place_basis,
        sen2.stat_setting('assessment_year_basis') AS assessment_year_basis,
        sen2.stat_setting('compulsory_school_age_min')::int AS compulsory_school_age_min,
-       sen2.stat_setting('compulsory_school_age_max')::int AS compulsory_school_age_max
+       sen2.stat_setting('compulsory_school_age_max')::int AS compulsory_school_age_max,
+       sen2.stat_setting('use_cache')::boolean AS use_cache
 OFFSET 0;
 COMMENT ON VIEW sen2.stat_settings IS
   'The effective statistics parameters as one typed row (see sen2.stat_parameters).';
@@ -232,7 +235,7 @@ INSERT INTO sen2.stat_ethnicity VALUES
 -- join one small relation to pick up everything that is per return.  The
 -- census date and period come from the reference data of the collection
 -- year (the header's ReferenceDate only when the year is unknown there).
-CREATE VIEW sen2.stat_return AS
+CREATE VIEW sen2.stat_return WITH (security_invoker = true) AS
 SELECT r.return_id, r.la_code, r.collection_year,
        d.census_date,
        coalesce(c.period_start, make_date(r.collection_year - 1, 1, 1)) AS period_start,
@@ -251,7 +254,7 @@ COMMENT ON VIEW sen2.stat_return IS
   'Statistics building block: one row per return with its census date, calendar-year period (the activity year), the 31 August before the census date and the effective statistics parameters.';
 
 -- One row per person with the characteristics the publications break down by.
-CREATE VIEW sen2.stat_person AS
+CREATE VIEW sen2.stat_person WITH (security_invoker = true) AS
 SELECT p.person_id, p.return_id,
        sen2.iso_date(p.person_birth_date) AS birth_date,
        CASE WHEN p.sex = 'M' THEN 'Male'

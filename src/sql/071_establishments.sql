@@ -115,7 +115,7 @@ COMMENT ON TABLE sen2.ref_placement_map IS
   'Maps an establishment type (GIAS TypeOfEstablishment name) or a SENsetting code to a placement category. Insert origin=''local'' rows to correct or extend the built-in mapping (a local row wins; in_use=false withdraws a built-in row).';
 SELECT pg_catalog.pg_extension_config_dump('sen2.ref_placement_map', 'WHERE origin = ''local''');
 
-CREATE VIEW sen2.placement_map AS
+CREATE VIEW sen2.placement_map WITH (security_invoker = true) AS
 SELECT kind, value, category, origin, note
   FROM (SELECT DISTINCT ON (kind, value) *
           FROM sen2.ref_placement_map
@@ -290,6 +290,19 @@ $$;
 COMMENT ON FUNCTION sen2.load_establishments(text) IS
   'Loads the establishment register from the text of the GIAS edubasealldata CSV (columns matched by header name, any order; URN and TypeOfEstablishment (name) required), replacing the previous load. Returns the number of establishments. Read a Windows-1252 file with convert_from(..., ''WIN1252'') first.';
 
+-- The placement category of each establishment in the register, with its
+-- SEN unit and resourced provision variants (one small relation, so a
+-- placement needs one lookup to be classified).
+CREATE VIEW sen2.stat_establishment_category WITH (security_invoker = true) AS
+SELECT e.urn, e.ukprn, e.establishment_status, e.type_of_establishment,
+       coalesce(m.category, 'establishment_type_unmapped') AS category,
+       pc.sen_unit_category, pc.resourced_provision_category
+  FROM sen2.establishment e
+  LEFT JOIN sen2.placement_map m ON m.kind = 'establishment_type' AND m.value = e.type_of_establishment
+  LEFT JOIN sen2.placement_category pc ON pc.category = m.category;
+COMMENT ON VIEW sen2.stat_establishment_category IS
+  'Each establishment of the register with its placement category (from its TypeOfEstablishment through sen2.placement_map; establishment_type_unmapped if the type is not mapped) and the categories its SEN unit and resourced provision placements take.';
+
 -- The placement category of every setting a return names: placements
 -- attended (PlacementDetail) and settings named in plans (PlanDetail).
 -- Precedence: URN in the register (by its type; then the SEN unit variant
@@ -299,7 +312,7 @@ COMMENT ON FUNCTION sen2.load_establishments(text) IS
 -- register (UKRLP provider), else the SENsetting code, else "not recorded".
 -- A URN missing from the register, or whose type is not in the mapping, gets
 -- its own "not recorded" category so it can be found and fixed.
-CREATE VIEW sen2.stat_setting_category AS
+CREATE VIEW sen2.stat_setting_category WITH (security_invoker = true) AS
 SELECT s.source, s.row_id, s.return_id, s.active_plans_id, s.named_plan_id,
        s.entry_date, s.leaving_date, s.leaving_blank, s.rank_order,
        s.urn, s.ukprn, s.sen_setting, s.res, s.wbp,
@@ -319,24 +332,26 @@ SELECT s.source, s.row_id, s.return_id, s.active_plans_id, s.named_plan_id,
           FROM sen2.plan_detail dt) s0
   CROSS JOIN LATERAL (SELECT s0.*, CASE s0.placement_rank WHEN '1' THEN 1 WHEN '2' THEN 2 ELSE 3 END AS rank_order,
                              nullif(btrim(s0.urn), '') AS urn_key, nullif(btrim(s0.ukprn), '') AS ukprn_key) s
-  LEFT JOIN sen2.establishment eu ON eu.urn = s.urn_key
-  LEFT JOIN (SELECT DISTINCT ON (e.ukprn) e.ukprn, e.urn, e.type_of_establishment
-               FROM sen2.establishment e
+  LEFT JOIN sen2.stat_establishment_category eu ON eu.urn = s.urn_key
+  LEFT JOIN (SELECT DISTINCT ON (e.ukprn) e.ukprn, e.category, e.sen_unit_category, e.resourced_provision_category
+               FROM sen2.stat_establishment_category e
               WHERE e.ukprn IS NOT NULL
               ORDER BY e.ukprn, coalesce(e.establishment_status ILIKE 'open%', false) DESC, e.urn DESC) ek
          ON s.urn_key IS NULL AND ek.ukprn = s.ukprn_key
-  LEFT JOIN sen2.placement_map mt ON mt.kind = 'establishment_type'
-                                 AND mt.value = coalesce(eu.type_of_establishment, ek.type_of_establishment)
   LEFT JOIN sen2.placement_map ms ON ms.kind = 'sen_setting' AND ms.value = s.sen_setting
-  LEFT JOIN sen2.placement_category mc ON mc.category = mt.category
   CROSS JOIN LATERAL (
         SELECT CASE
-                 WHEN coalesce(eu.urn, ek.urn) IS NOT NULL THEN
-                      CASE WHEN mc.category IS NULL THEN 'establishment_type_unmapped'
-                           WHEN s.sen_unit_indicator = '1' AND mc.sen_unit_category IS NOT NULL THEN mc.sen_unit_category
-                           WHEN s.resourced_provision_indicator = '1' AND mc.resourced_provision_category IS NOT NULL THEN mc.resourced_provision_category
-                           ELSE mc.category END
+                 WHEN eu.urn IS NOT NULL THEN
+                      CASE WHEN s.sen_unit_indicator = '1' AND eu.sen_unit_category IS NOT NULL THEN eu.sen_unit_category
+                           WHEN s.resourced_provision_indicator = '1' AND eu.resourced_provision_category IS NOT NULL
+                                THEN eu.resourced_provision_category
+                           ELSE eu.category END
                  WHEN s.urn_key IS NOT NULL THEN 'urn_not_in_register'
+                 WHEN ek.ukprn IS NOT NULL THEN
+                      CASE WHEN s.sen_unit_indicator = '1' AND ek.sen_unit_category IS NOT NULL THEN ek.sen_unit_category
+                           WHEN s.resourced_provision_indicator = '1' AND ek.resourced_provision_category IS NOT NULL
+                                THEN ek.resourced_provision_category
+                           ELSE ek.category END
                  WHEN s.ukprn_key IS NOT NULL THEN 'ukrlp_provider'
                  WHEN ms.category IS NOT NULL THEN ms.category
                  ELSE 'placement_unknown' END AS category) k
@@ -344,7 +359,7 @@ SELECT s.source, s.row_id, s.return_id, s.active_plans_id, s.named_plan_id,
 COMMENT ON VIEW sen2.stat_setting_category IS
   'Statistics building block: the placement category of every setting in the returns, attended (source placement_detail) or named in a plan (source plan_detail): URN in the register by establishment type (SEN unit, then resourced provision variant when the indicator is 1), else UKPRN in the register, else UKPRN alone (ukrlp_provider), else SENsetting, else placement_unknown; urn_not_in_register and establishment_type_unmapped flag what the register or mapping lacks. csa_category is the category for a person of compulsory school age (differs only for NIEO).';
 
-CREATE VIEW sen2.stat_placement AS
+CREATE VIEW sen2.stat_placement WITH (security_invoker = true) AS
 SELECT c.row_id AS placement_detail_id, c.return_id, c.active_plans_id, c.entry_date, c.leaving_date,
        c.leaving_blank, c.rank_order, c.urn, c.ukprn, c.sen_setting, c.res, c.wbp, c.category, c.csa_category
   FROM sen2.stat_setting_category c
@@ -352,7 +367,7 @@ SELECT c.row_id AS placement_detail_id, c.return_id, c.active_plans_id, c.entry_
 COMMENT ON VIEW sen2.stat_placement IS
   'Statistics building block: one row per placement attended (PlacementDetail) with parsed dates, rank order (1, 2, else 3) and placement category (see sen2.stat_setting_category).';
 
-CREATE VIEW sen2.stat_plan_setting AS
+CREATE VIEW sen2.stat_plan_setting WITH (security_invoker = true) AS
 SELECT c.row_id AS plan_detail_id, c.return_id, c.named_plan_id, c.rank_order, c.urn, c.ukprn, c.sen_setting,
        c.category, c.csa_category
   FROM sen2.stat_setting_category c
@@ -362,7 +377,7 @@ COMMENT ON VIEW sen2.stat_plan_setting IS
 
 -- URNs a return names that the register does not know.  Empty while no
 -- register is loaded, so a database without one is not flooded with findings.
-CREATE VIEW sen2.unknown_urn AS
+CREATE VIEW sen2.unknown_urn WITH (security_invoker = true) AS
 SELECT r.return_id, r.la_code, r.collection_year, u.module, u.row_id, q.person_id, u.urn
   FROM (SELECT 'placement_detail'::text AS module, pd.placement_detail_id AS row_id,
                pd.return_id, ap.request_id, btrim(pd.urn) AS urn
