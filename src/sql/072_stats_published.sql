@@ -84,27 +84,29 @@ SELECT b.return_id, b.la_code, b.collection_year, b.census_date, b.period_start,
        coalesce(nc.label, 'Not recorded') AS primary_need,
        -- placement on census day (NIEO split by compulsory school age on the
        -- 31 August before the census date)
-       CASE WHEN cp.active_plans_id IS NULL THEN 'placement_unknown'
+       CASE WHEN pl.census_found IS NOT TRUE THEN 'placement_unknown'
             WHEN b.birth_date <= b.census_august_31
              AND date_part('year', age(b.census_august_31::timestamp, b.birth_date::timestamp))
-                 BETWEEN b.compulsory_school_age_min AND b.compulsory_school_age_max THEN cp.csa_category
-            ELSE cp.category END AS census_placement,
-       cp.urn AS census_urn, cp.ukprn AS census_ukprn, cp.sen_setting AS census_sen_setting,
-       coalesce(cp.res, b.ap_res) AS census_res,
-       coalesce(cp.wbp, b.ap_wbp) AS census_wbp,
+                 BETWEEN b.compulsory_school_age_min AND b.compulsory_school_age_max THEN pl.census_csa_category
+            ELSE pl.census_category END AS census_placement,
+       pl.census_urn, pl.census_ukprn, pl.census_sen_setting,
+       coalesce(pl.census_res, b.ap_res) AS census_res,
+       coalesce(pl.census_wbp, b.ap_wbp) AS census_wbp,
        -- placement of a plan that started in the year: attended on its start
        -- date, else the main setting named in the plan
-       CASE WHEN coalesce(sp.category, nd.category) IS NULL THEN 'placement_unknown'
+       CASE WHEN coalesce(pl.start_category, nd.category) IS NULL THEN 'placement_unknown'
             WHEN b.birth_date <= b.start_date
              AND date_part('year', age(make_date(date_part('year', b.start_date)::int
                                                  - CASE WHEN date_part('month', b.start_date) < 9 THEN 1 ELSE 0 END, 8, 31)::timestamp,
                                        b.birth_date::timestamp))
                  BETWEEN b.compulsory_school_age_min AND b.compulsory_school_age_max
-                 THEN coalesce(sp.csa_category, nd.csa_category)
-            ELSE coalesce(sp.category, nd.category) END AS start_placement,
-       CASE WHEN sp.category IS NOT NULL THEN 'attended' WHEN nd.category IS NOT NULL THEN 'named in plan' END AS start_placement_source,
+                 THEN coalesce(pl.start_csa_category, nd.csa_category)
+            ELSE coalesce(pl.start_category, nd.category) END AS start_placement,
+       CASE WHEN pl.start_category IS NOT NULL THEN 'attended' WHEN nd.category IS NOT NULL THEN 'named in plan' END AS start_placement_source,
        -- last placement of a plan that ceased in the year
-       coalesce(lp.category, 'placement_unknown') AS last_placement
+       coalesce(pl.last_category, 'placement_unknown') AS last_placement,
+       -- type of the latest work-based placement attended during the year
+       pl.wbp_in_period
   FROM (SELECT r.return_id, r.la_code, r.collection_year, r.census_date, r.period_start, r.period_end,
                r.census_august_31, r.review_expected_cutoff, r.active_on_cease_date, r.new_plans_exclude_transfers,
                r.down_syndrome_as_other, r.caseload_age_basis, r.years_in_place_basis, r.assessment_year_basis,
@@ -140,36 +142,59 @@ SELECT b.return_id, b.la_code, b.collection_year, b.census_date, b.period_start,
               GROUP BY c.collection_year, c.code) nc
          ON nc.collection_year = b.collection_year
         AND nc.code = CASE WHEN pn.sen_type = 'DS' AND b.down_syndrome_as_other THEN 'OTH' ELSE pn.sen_type END
-  LEFT JOIN (SELECT DISTINCT ON (x.active_plans_id)
-                    x.active_plans_id, x.category, x.csa_category, x.res, x.wbp, x.urn, x.ukprn, x.sen_setting
-               FROM sen2.stat_placement x
-               JOIN sen2.stat_return r2 ON r2.return_id = x.return_id
-              WHERE x.entry_date <= r2.census_date AND (x.leaving_blank OR x.leaving_date >= r2.census_date)
-              ORDER BY x.active_plans_id, x.rank_order, x.entry_date DESC, x.placement_detail_id) cp
-         ON cp.active_plans_id = b.active_plans_id
-  LEFT JOIN (SELECT DISTINCT ON (d.named_plan_id) d.named_plan_id, x.category, x.csa_category
-               FROM sen2.stat_plan_dates d
-               JOIN sen2.stat_placement x ON x.active_plans_id = d.active_plans_id
-              WHERE d.starts_in_period
-                AND x.entry_date <= d.start_date AND (x.leaving_blank OR x.leaving_date >= d.start_date)
-              ORDER BY d.named_plan_id, x.rank_order, x.entry_date DESC, x.placement_detail_id) sp
-         ON sp.named_plan_id = b.named_plan_id
+  -- the placements a plan needs, picked in one pass over the classified
+  -- placements: 1 = attended on census day (lowest rank, latest entry),
+  -- 2 = attended on the start date of a plan that started in the year,
+  -- 3 = the last one entered by the cease date of a plan that ceased in it,
+  -- 4 = the latest work-based placement attended during the year
+  LEFT JOIN (SELECT z.active_plans_id,
+                    min(z.category) FILTER (WHERE z.purpose = 1) AS census_category,
+                    min(z.csa_category) FILTER (WHERE z.purpose = 1) AS census_csa_category,
+                    min(z.res) FILTER (WHERE z.purpose = 1) AS census_res,
+                    min(z.wbp) FILTER (WHERE z.purpose = 1) AS census_wbp,
+                    min(z.urn) FILTER (WHERE z.purpose = 1) AS census_urn,
+                    min(z.ukprn) FILTER (WHERE z.purpose = 1) AS census_ukprn,
+                    min(z.sen_setting) FILTER (WHERE z.purpose = 1) AS census_sen_setting,
+                    bool_or(z.purpose = 1) AS census_found,
+                    min(z.category) FILTER (WHERE z.purpose = 2) AS start_category,
+                    min(z.csa_category) FILTER (WHERE z.purpose = 2) AS start_csa_category,
+                    min(z.category) FILTER (WHERE z.purpose = 3) AS last_category,
+                    min(z.wbp) FILTER (WHERE z.purpose = 4) AS wbp_in_period
+               FROM (WITH x AS MATERIALIZED (
+                         SELECT x.active_plans_id, x.placement_detail_id, x.rank_order,
+                                -(x.entry_date - date '2000-01-01') AS entry_desc,
+                                x.category, x.csa_category, x.res, x.wbp, x.urn, x.ukprn, x.sen_setting,
+                                x.entry_date <= r2.census_date
+                                  AND (x.leaving_blank OR x.leaving_date >= r2.census_date) AS on_census,
+                                d.starts_in_period AND x.entry_date <= d.start_date
+                                  AND (x.leaving_blank OR x.leaving_date >= d.start_date) AS on_start,
+                                d.ceases_in_period AND x.entry_date <= d.cease_date AS by_cease,
+                                x.wbp IN ('S', 'A', 'T') AND x.entry_date <= r2.period_end
+                                  AND (x.leaving_blank OR x.leaving_date >= r2.period_start) AS wbp_in_period
+                           FROM sen2.stat_placement x
+                           JOIN sen2.stat_return r2 ON r2.return_id = x.return_id
+                           LEFT JOIN sen2.stat_plan_dates d ON d.active_plans_id = x.active_plans_id)
+                     SELECT DISTINCT ON (u.active_plans_id, u.purpose) u.*
+                       FROM (SELECT 1 AS purpose, x.rank_order AS order1, x.entry_desc AS order2, x.* FROM x WHERE x.on_census
+                             UNION ALL
+                             SELECT 2, x.rank_order, x.entry_desc, x.* FROM x WHERE x.on_start
+                             UNION ALL
+                             SELECT 3, x.entry_desc, x.rank_order, x.* FROM x WHERE x.by_cease
+                             UNION ALL
+                             SELECT 4, x.entry_desc, x.rank_order, x.* FROM x WHERE x.wbp_in_period) u
+                      ORDER BY u.active_plans_id, u.purpose, u.order1, u.order2, u.placement_detail_id) z
+              GROUP BY z.active_plans_id) pl
+         ON pl.active_plans_id = b.active_plans_id
   LEFT JOIN (SELECT DISTINCT ON (d.named_plan_id) d.named_plan_id, x.category, x.csa_category
                FROM sen2.stat_plan_dates d
                JOIN sen2.stat_plan_setting x ON x.named_plan_id = d.named_plan_id
               WHERE d.starts_in_period
               ORDER BY d.named_plan_id, x.rank_order, x.plan_detail_id) nd
          ON nd.named_plan_id = b.named_plan_id
-  LEFT JOIN (SELECT DISTINCT ON (d.named_plan_id) d.named_plan_id, x.category
-               FROM sen2.stat_plan_dates d
-               JOIN sen2.stat_placement x ON x.active_plans_id = d.active_plans_id
-              WHERE d.ceases_in_period AND x.entry_date <= d.cease_date
-              ORDER BY d.named_plan_id, x.entry_date DESC, x.rank_order, x.placement_detail_id) lp
-         ON lp.named_plan_id = b.named_plan_id
 -- a fence: views using only some columns compute only those
 OFFSET 0;
 COMMENT ON VIEW sen2.stat_case IS
-  'Statistics facts, computed live: one row per request for an EHC needs assessment with its assessment, plan (NamedPlan), active plan, person and return; dates parsed (NULL if invalid); received_in_period, age_at_request, days_to_decision, days_to_outcome, assessment_in_period (assessment_year_basis); for plans: active_on_census (StartDate <= census date, no CeaseDate or one after it; an invalid CeaseDate leaves the plan out), new_in_period (StartDate in the calendar year; transfers-in excluded per new_plans_exclude_transfers), ceased_in_period, review_expected, ages (census per caseload_age_basis, start, cease), years_in_place, years_held, primary need (rank-1 SENtype valid for the year; DS as OTH per down_syndrome_as_other), census_placement (lowest-ranked placement spanning the census date), start_placement (attended on the start date, else rank-1 setting named in the plan) and last_placement (latest placement entered by the cease date).';
+  'Statistics facts, computed live: one row per request for an EHC needs assessment with its assessment, plan (NamedPlan), active plan, person and return; dates parsed (NULL if invalid); received_in_period, age_at_request, days_to_decision, days_to_outcome, assessment_in_period (assessment_year_basis); for plans: active_on_census (StartDate <= census date, no CeaseDate or one after it; an invalid CeaseDate leaves the plan out), new_in_period (StartDate in the calendar year; transfers-in excluded per new_plans_exclude_transfers), ceased_in_period, review_expected, ages (census per caseload_age_basis, start, cease), years_in_place, years_held, primary need (rank-1 SENtype valid for the year; DS as OTH per down_syndrome_as_other), census_placement (lowest-ranked placement spanning the census date), start_placement (attended on the start date, else rank-1 setting named in the plan) last_placement (latest placement entered by the cease date) and wbp_in_period (WBP of the latest work-based placement attended during the calendar year).';
 
 -- ---------------------------------------------------------------------------
 -- The stored facts
@@ -226,6 +251,7 @@ RETURNS bigint
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 SET jit = off
+SET work_mem = '128MB'
 AS $$
 DECLARE
     started timestamptz := clock_timestamp();
@@ -245,10 +271,6 @@ BEGIN
               USING ERRCODE = 'insufficient_privilege',
                     DETAIL = 'Row-level security is enabled on the staging tables, so this role may see only some returns.',
                     HINT = 'Run it as a role with BYPASSRLS (or a superuser); readers still see only the returns their policies allow.';
-    END IF;
-    -- one big query: give it room to hash rather than spill, if the server is stingier
-    IF pg_catalog.pg_size_bytes(current_setting('work_mem')) < 64 * 1024 * 1024 THEN
-        PERFORM set_config('work_mem', '64MB', true);
     END IF;
     TRUNCATE sen2.stat_case_cache;
     INSERT INTO sen2.stat_case_cache SELECT * FROM sen2.stat_case;
@@ -297,7 +319,7 @@ SELECT f.return_id, f.la_code, f.collection_year, f.census_date, f.period_start,
        f.age_at_census, f.age_at_start, f.age_at_cease, f.years_in_place, f.years_held,
        f.primary_need_code, f.primary_need,
        f.census_placement, f.census_urn, f.census_ukprn, f.census_sen_setting, f.census_res, f.census_wbp,
-       f.start_placement, f.start_placement_source, f.last_placement
+       f.start_placement, f.start_placement_source, f.last_placement, f.wbp_in_period
   FROM sen2.stat_case_facts f
  WHERE f.named_plan_id IS NOT NULL;
 COMMENT ON VIEW sen2.stat_plan IS
@@ -316,14 +338,46 @@ SELECT f.return_id, f.la_code, f.collection_year, f.census_date, f.period_start,
 COMMENT ON VIEW sen2.stat_request IS
   'Statistics facts, one row per request for an EHC needs assessment: the request and assessment columns of sen2.stat_case (see there for every definition).';
 
+-- The published tables.  Each view reads a function that aggregates the
+-- facts: the stored ones when they are in use (sen2.stat_cache_in_use),
+-- read directly so the planner has their statistics, else sen2.stat_case.
+-- The functions carry their own planner settings (work_mem for hash tables
+-- of a national return, no JIT compilation, which costs more than it saves
+-- on these one-pass queries).
+CREATE FUNCTION sen2.stat_facts_source()
+RETURNS text
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    -- every parameter is read (and checked) here, so a bad one is reported
+    -- before any query runs
+    PERFORM sen2.stat_settings_fingerprint();
+    IF sen2.stat_cache_in_use() THEN
+        RETURN '(SELECT c.* FROM sen2.stat_case_cache c WHERE c.return_id IN (SELECT r.return_id FROM sen2.return r))';
+    END IF;
+    RETURN 'sen2.stat_case';
+END
+$$;
+COMMENT ON FUNCTION sen2.stat_facts_source() IS
+  'The relation the published statistics aggregate: the stored facts (only rows of returns the reader can see) when sen2.stat_cache_in_use(), else the live view sen2.stat_case.';
+
 -- ---------------------------------------------------------------------------
 -- caseload.csv: plans active on census day
 -- ---------------------------------------------------------------------------
-CREATE VIEW sen2.stat_caseload WITH (security_invoker = true) AS
+CREATE FUNCTION sen2.stat_caseload_rows()
+RETURNS TABLE (level text, return_id bigint, la_code text, collection_year int, breakdown_topic text, breakdown text, breakdown_order int, ehc_plans bigint, percent numeric)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+SET work_mem = '64MB'
+SET jit = off
+AS $fn$
+BEGIN
+    RETURN QUERY EXECUTE format($sql$
 WITH f AS MATERIALIZED (
     SELECT p.return_id, p.la_code, p.collection_year, p.age_at_census AS age, p.age_at_start AS start_age,
            p.sex, p.ethnicity, p.ethnic_group, p.primary_need, p.census_placement AS placement, p.years_in_place AS years
-      FROM sen2.stat_plan p
+      FROM %1$s p
      WHERE p.active_on_census
 ), g AS MATERIALIZED (
     SELECT f.return_id, f.la_code, f.collection_year, 'Total'::text AS breakdown_topic, 'Total'::text AS breakdown,
@@ -333,7 +387,7 @@ WITH f AS MATERIALIZED (
     SELECT f.return_id, f.la_code, f.collection_year, 'Age',
            CASE WHEN f.age IS NULL THEN 'Unknown' WHEN f.age < 3 THEN 'Under 3'
                 WHEN f.age > 25 THEN 'Age 26 and over' ELSE 'Age ' || f.age END,
-           coalesce(least(greatest(f.age, 2), 26), 99), count(*)
+           CASE WHEN f.age IS NULL THEN 99 ELSE least(greatest(f.age, 2), 26) END, count(*)
       FROM f GROUP BY 1, 2, 3, 5, 6
     UNION ALL
     SELECT f.return_id, f.la_code, f.collection_year, 'Age band',
@@ -373,7 +427,7 @@ WITH f AS MATERIALIZED (
     SELECT f.return_id, f.la_code, f.collection_year, 'Years EHC plan in place',
            CASE WHEN f.years IS NULL THEN 'Unknown' WHEN f.years <= 0 THEN 'Less than a year'
                 WHEN f.years >= 12 THEN '12 or more' ELSE f.years::text END,
-           coalesce(least(greatest(f.years, 0), 12), 99), count(*)
+           CASE WHEN f.years IS NULL THEN 99 ELSE least(greatest(f.years, 0), 12) END, count(*)
       FROM f GROUP BY 1, 2, 3, 5, 6
 ), t AS (
     SELECT 'return'::text AS level, g.return_id, g.la_code, g.collection_year, g.breakdown_topic, g.breakdown,
@@ -386,18 +440,32 @@ WITH f AS MATERIALIZED (
 SELECT t.level, t.return_id, t.la_code, t.collection_year, t.breakdown_topic, t.breakdown, t.breakdown_order,
        t.n AS ehc_plans,
        round(100.0 * t.n / sum(t.n) OVER (PARTITION BY t.level, t.return_id, t.collection_year, t.breakdown_topic), 1) AS percent
-  FROM t;
+  FROM t
+$sql$, sen2.stat_facts_source());
+END
+$fn$;
+COMMENT ON FUNCTION sen2.stat_caseload_rows() IS
+  'The rows of the view sen2.stat_caseload (see there).';
+CREATE VIEW sen2.stat_caseload WITH (security_invoker = true) AS SELECT * FROM sen2.stat_caseload_rows();
 COMMENT ON VIEW sen2.stat_caseload IS
   'DfE caseload.csv: EHC plans active on census day (sen2.stat_case.active_on_census), per return (level return) and in total per collection year (level total), by Age (on the census date, or the 31 August before it per caseload_age_basis), Age band, Age when plan started, Sex, Ethnicity, Ethnic group, Primary need, Placement type (census-day placement), Placement group and Years EHC plan in place (years_in_place_basis). Long format: ehc_plans and percent of the breakdown topic.';
 
 -- ---------------------------------------------------------------------------
 -- newplans.csv: plans that started in the calendar year
 -- ---------------------------------------------------------------------------
-CREATE VIEW sen2.stat_new_plans WITH (security_invoker = true) AS
+CREATE FUNCTION sen2.stat_new_plans_rows()
+RETURNS TABLE (level text, return_id bigint, la_code text, collection_year int, breakdown_topic text, breakdown text, breakdown_order int, ehc_plans bigint, percent numeric)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+SET work_mem = '64MB'
+SET jit = off
+AS $fn$
+BEGIN
+    RETURN QUERY EXECUTE format($sql$
 WITH f AS MATERIALIZED (
     SELECT p.return_id, p.la_code, p.collection_year, p.age_at_start AS age, p.sex, p.ethnicity, p.ethnic_group,
            p.primary_need, p.start_placement AS placement
-      FROM sen2.stat_plan p
+      FROM %1$s p
      WHERE p.new_in_period
 ), g AS MATERIALIZED (
     SELECT f.return_id, f.la_code, f.collection_year, x.breakdown_topic, x.breakdown, x.breakdown_order, count(*) AS n
@@ -408,7 +476,7 @@ WITH f AS MATERIALIZED (
            ('Age when plan started',
             CASE WHEN f.age IS NULL THEN 'Unknown' WHEN f.age < 3 THEN 'Under 3'
                  WHEN f.age > 25 THEN 'Age 26 and over' ELSE 'Age ' || f.age END,
-            coalesce(least(greatest(f.age, 2), 26), 99)),
+            CASE WHEN f.age IS NULL THEN 99 ELSE least(greatest(f.age, 2), 26) END),
            ('Age band when plan started',
             CASE WHEN f.age IS NULL THEN 'Unknown' WHEN f.age < 5 THEN 'Under 5' WHEN f.age <= 10 THEN '5 to 10'
                  WHEN f.age <= 15 THEN '11 to 15' WHEN f.age <= 19 THEN '16 to 19' WHEN f.age <= 25 THEN '20 to 25'
@@ -433,17 +501,31 @@ WITH f AS MATERIALIZED (
 SELECT t.level, t.return_id, t.la_code, t.collection_year, t.breakdown_topic, t.breakdown, t.breakdown_order,
        t.n AS ehc_plans,
        round(100.0 * t.n / sum(t.n) OVER (PARTITION BY t.level, t.return_id, t.collection_year, t.breakdown_topic), 1) AS percent
-  FROM t;
+  FROM t
+$sql$, sen2.stat_facts_source());
+END
+$fn$;
+COMMENT ON FUNCTION sen2.stat_new_plans_rows() IS
+  'The rows of the view sen2.stat_new_plans (see there).';
+CREATE VIEW sen2.stat_new_plans WITH (security_invoker = true) AS SELECT * FROM sen2.stat_new_plans_rows();
 COMMENT ON VIEW sen2.stat_new_plans IS
   'DfE newplans.csv: EHC plans that started in the calendar year before the census (sen2.stat_case.new_in_period; transfers-in excluded per new_plans_exclude_transfers), per return and in total, by Age and Age band when the plan started, Sex, Ethnicity, Ethnic group, Primary need, Placement type and Placement group (start_placement: attended on the start date, else the rank-1 setting named in the plan). Long format: ehc_plans and percent of the topic.';
 
 -- ---------------------------------------------------------------------------
 -- sen_needs_all_plans.csv and sen_need_newplans.csv: primary need
 -- ---------------------------------------------------------------------------
-CREATE VIEW sen2.stat_primary_need WITH (security_invoker = true) AS
+CREATE FUNCTION sen2.stat_primary_need_rows()
+RETURNS TABLE (level text, return_id bigint, la_code text, collection_year int, plans text, breakdown_topic text, breakdown text, breakdown_order int, primary_need text, ehc_plans bigint, percent numeric)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+SET work_mem = '64MB'
+SET jit = off
+AS $fn$
+BEGIN
+    RETURN QUERY EXECUTE format($sql$
 WITH f AS MATERIALIZED (
     SELECT p.return_id, p.la_code, p.collection_year, s.plans, s.age, s.placement, p.primary_need
-      FROM sen2.stat_plan p
+      FROM %1$s p
      CROSS JOIN LATERAL (VALUES ('All plans', p.active_on_census, p.age_at_census, p.census_placement),
                                 ('New plans', p.new_in_period, p.age_at_start, p.start_placement)) s(plans, included, age, placement)
      WHERE s.included
@@ -475,14 +557,28 @@ SELECT t.level, t.return_id, t.la_code, t.collection_year, t.plans, t.breakdown_
        t.primary_need, t.n AS ehc_plans,
        round(100.0 * t.n / sum(t.n) OVER (PARTITION BY t.level, t.return_id, t.collection_year, t.plans,
                                                        t.breakdown_topic, t.breakdown), 1) AS percent
-  FROM t;
+  FROM t
+$sql$, sen2.stat_facts_source());
+END
+$fn$;
+COMMENT ON FUNCTION sen2.stat_primary_need_rows() IS
+  'The rows of the view sen2.stat_primary_need (see there).';
+CREATE VIEW sen2.stat_primary_need WITH (security_invoker = true) AS SELECT * FROM sen2.stat_primary_need_rows();
 COMMENT ON VIEW sen2.stat_primary_need IS
   'DfE sen_needs_all_plans.csv (plans = All plans: active on census day; age on the census date; census-day placement group) and sen_need_newplans.csv (plans = New plans: started in the calendar year; age at start; placement at start). Primary need = rank-1 SENtype (DS as OTH by default; Not recorded if missing or invalid). percent = share of the need within its breakdown row.';
 
 -- ---------------------------------------------------------------------------
 -- requests.csv: requests for an EHC needs assessment received in the year
 -- ---------------------------------------------------------------------------
-CREATE VIEW sen2.stat_requests WITH (security_invoker = true) AS
+CREATE FUNCTION sen2.stat_requests_rows()
+RETURNS TABLE (level text, return_id bigint, la_code text, collection_year int, breakdown_topic text, breakdown text, breakdown_order int, requests_received bigint, requests_rya bigint, decided_to_assess bigint, decided_to_assess_pc numeric, decided_not_to_assess bigint, decided_not_to_assess_pc numeric, decision_not_made bigint, decision_not_made_pc numeric, withdrawn bigint, withdrawn_pc numeric, outcome_not_recorded bigint, decided_within_6_weeks bigint, decided_after_6_weeks bigint, decided_within_6_weeks_pc numeric, mediation bigint, mediation_pc numeric, tribunal bigint, tribunal_pc numeric, tribunal_after_mediation bigint)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+SET work_mem = '64MB'
+SET jit = off
+AS $fn$
+BEGIN
+    RETURN QUERY EXECUTE format($sql$
 WITH g AS MATERIALIZED (
     SELECT q.return_id, q.la_code, q.collection_year, x.breakdown_topic, x.breakdown, x.breakdown_order,
            count(*) AS requests_received,
@@ -497,7 +593,7 @@ WITH g AS MATERIALIZED (
            count(*) FILTER (WHERE q.request_mediation = '1') AS mediation,
            count(*) FILTER (WHERE q.request_tribunal = '1') AS tribunal,
            count(*) FILTER (WHERE q.request_mediation = '1' AND q.request_tribunal = '1') AS tribunal_after_mediation
-      FROM sen2.stat_request q
+      FROM %1$s q
      CROSS JOIN sen2.stat_settings s
       LEFT JOIN (SELECT c.collection_year, c.code, min(c.label) AS label FROM sen2.code c
                   WHERE c.code_set = 'request_source' GROUP BY 1, 2) rs
@@ -539,14 +635,28 @@ SELECT t.level, t.return_id, t.la_code, t.collection_year, t.breakdown_topic, t.
        t.mediation, round(100.0 * t.mediation / nullif(t.requests_received, 0), 1) AS mediation_pc,
        t.tribunal, round(100.0 * t.tribunal / nullif(t.requests_received, 0), 1) AS tribunal_pc,
        t.tribunal_after_mediation
-  FROM t;
+  FROM t
+$sql$, sen2.stat_facts_source());
+END
+$fn$;
+COMMENT ON FUNCTION sen2.stat_requests_rows() IS
+  'The rows of the view sen2.stat_requests (see there).';
+CREATE VIEW sen2.stat_requests WITH (security_invoker = true) AS SELECT * FROM sen2.stat_requests_rows();
 COMMENT ON VIEW sen2.stat_requests IS
   'DfE requests.csv: requests received in the calendar year (ReceivedDate in the period), per return and in total, by Age band at request (age on ReceivedDate), Sex and Request source (2025+). Outcomes Y/N/A/W (anything else: outcome_not_recorded) with % of requests received; decided within 6 weeks = outcome Y or N with RequestOutcomeDate - ReceivedDate <= request_decision_days (42), % of decisions with a valid date; mediation, tribunal and both.';
 
 -- ---------------------------------------------------------------------------
 -- assessments.csv: EHC needs assessments of the year
 -- ---------------------------------------------------------------------------
-CREATE VIEW sen2.stat_assessments WITH (security_invoker = true) AS
+CREATE FUNCTION sen2.stat_assessments_rows()
+RETURNS TABLE (level text, return_id bigint, la_code text, collection_year int, breakdown_topic text, breakdown text, breakdown_order int, assess_in_year bigint, assess_issued bigint, assess_issued_pc numeric, assess_issue_pending bigint, assess_not_issued bigint, assess_not_issued_pc numeric, assess_not_made bigint, assess_not_made_pc numeric, assess_withdrawn bigint, assess_withdrawn_pc numeric, assess_outcome_not_recorded bigint, issued_of_decided_pc numeric, not_issued_within_16_weeks bigint, not_issued_after_16_weeks bigint, not_issued_within_16_weeks_pc numeric, assess_mediation bigint, assess_tribunal bigint, other_mediation bigint, other_tribunal bigint)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+SET work_mem = '64MB'
+SET jit = off
+AS $fn$
+BEGIN
+    RETURN QUERY EXECUTE format($sql$
 WITH g AS MATERIALIZED (
     SELECT q.return_id, q.la_code, q.collection_year, x.breakdown_topic, x.breakdown, x.breakdown_order,
            count(*) AS assess_in_year,
@@ -562,7 +672,7 @@ WITH g AS MATERIALIZED (
            count(*) FILTER (WHERE q.assessment_tribunal = '1') AS assess_tribunal,
            count(*) FILTER (WHERE q.other_mediation = '1') AS other_mediation,
            count(*) FILTER (WHERE q.other_tribunal = '1') AS other_tribunal
-      FROM sen2.stat_request q
+      FROM %1$s q
      CROSS JOIN sen2.stat_settings s
      CROSS JOIN LATERAL (VALUES
            ('Total', 'Total', NULL::int),
@@ -600,14 +710,28 @@ SELECT t.level, t.return_id, t.la_code, t.collection_year, t.breakdown_topic, t.
        t.not_issued_within_16_weeks, t.not_issued_after_16_weeks,
        round(100.0 * t.not_issued_within_16_weeks / nullif(t.not_issued_within_16_weeks + t.not_issued_after_16_weeks, 0), 1) AS not_issued_within_16_weeks_pc,
        t.assess_mediation, t.assess_tribunal, t.other_mediation, t.other_tribunal
-  FROM t;
+  FROM t
+$sql$, sen2.stat_facts_source());
+END
+$fn$;
+COMMENT ON FUNCTION sen2.stat_assessments_rows() IS
+  'The rows of the view sen2.stat_assessments (see there).';
+CREATE VIEW sen2.stat_assessments WITH (security_invoker = true) AS SELECT * FROM sen2.stat_assessments_rows();
 COMMENT ON VIEW sen2.stat_assessments IS
   'DfE assessments.csv: EHC needs assessments of the calendar year (assessment_year_basis; historical H excluded), per return and in total, by Age band at request and Sex. Outcomes issued (Y; of which issue_pending: no issue date yet), not issued (N), not made (A), withdrawn (W), not recorded, as % of assessments in the year; issued as % of decided (Y+N); decisions not to issue within 16 weeks (AssessmentOutcomeDate - ReceivedDate <= not_issue_decision_days) or later; mediation and tribunal counts.';
 
 -- ---------------------------------------------------------------------------
 -- timeliness_20_week.csv: plans issued in the year
 -- ---------------------------------------------------------------------------
-CREATE VIEW sen2.stat_timeliness WITH (security_invoker = true) AS
+CREATE FUNCTION sen2.stat_timeliness_rows()
+RETURNS TABLE (level text, return_id bigint, la_code text, collection_year int, breakdown_topic text, breakdown text, breakdown_order int, plans_issued_den bigint, plans_issued_within_20_weeks bigint, plans_issued_gt20weeks_ltyear bigint, plans_issued_gt_1_year bigint, pc_plans_issued_within_20_weeks numeric, pc_plans_issued_gt20weeks_ltyear numeric, pc_plans_issued_gt_1_year numeric, avg_weeks_to_issue numeric, plans_issued_den_ex bigint, plans_issued_within_20_weeks_ex bigint, plans_issued_gt20weeks_ltyear_ex bigint, plans_issued_gt_1_year_ex bigint, pc_plans_issued_within_20_weeks_ex numeric, pc_plans_issued_gt20weeks_ltyear_ex numeric, pc_plans_issued_gt_1_year_ex numeric, avg_weeks_to_issue_ex numeric)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+SET work_mem = '64MB'
+SET jit = off
+AS $fn$
+BEGIN
+    RETURN QUERY EXECUTE format($sql$
 WITH g AS MATERIALIZED (
     SELECT q.return_id, q.la_code, q.collection_year, x.breakdown_topic, x.breakdown, x.breakdown_order,
            count(*) AS plans_issued_den,
@@ -623,7 +747,7 @@ WITH g AS MATERIALIZED (
            count(*) FILTER (WHERE q.week20 IS DISTINCT FROM '1' AND q.days_to_outcome > s.timeliness_year_days) AS plans_issued_gt_1_year_ex,
            sum(q.days_to_outcome) FILTER (WHERE q.week20 IS DISTINCT FROM '1' AND q.days_to_outcome >= 0) AS days_sum_ex,
            count(*) FILTER (WHERE q.week20 IS DISTINCT FROM '1' AND q.days_to_outcome >= 0) AS days_n_ex
-      FROM sen2.stat_request q
+      FROM %1$s q
      CROSS JOIN sen2.stat_settings s
      CROSS JOIN LATERAL (VALUES
            ('Total', 'Total', NULL::int),
@@ -663,14 +787,28 @@ SELECT t.level, t.return_id, t.la_code, t.collection_year, t.breakdown_topic, t.
        round(100.0 * t.plans_issued_gt20weeks_ltyear_ex / nullif(t.plans_issued_den_ex, 0), 1) AS pc_plans_issued_gt20weeks_ltyear_ex,
        round(100.0 * t.plans_issued_gt_1_year_ex / nullif(t.plans_issued_den_ex, 0), 1) AS pc_plans_issued_gt_1_year_ex,
        round(t.days_sum_ex / nullif(7.0 * t.days_n_ex, 0), 1) AS avg_weeks_to_issue_ex
-  FROM t;
+  FROM t
+$sql$, sen2.stat_facts_source());
+END
+$fn$;
+COMMENT ON FUNCTION sen2.stat_timeliness_rows() IS
+  'The rows of the view sen2.stat_timeliness (see there).';
+CREATE VIEW sen2.stat_timeliness WITH (security_invoker = true) AS SELECT * FROM sen2.stat_timeliness_rows();
 COMMENT ON VIEW sen2.stat_timeliness IS
   'DfE timeliness_20_week.csv: plans issued in the calendar year (AssessmentOutcome Y, AssessmentOutcomeDate in the period; without mediation/tribunal cases if timeliness_exclude_disputes), per return and in total, by Age band at request. Elapsed days = AssessmentOutcomeDate - ReceivedDate: within 20 weeks <= timeliness_days (140), 20-52 weeks <= timeliness_year_days (364), over 52 weeks beyond; a plan whose ReceivedDate is missing, invalid or after the issue date counts in the denominator only. _ex: plans with Week20 = 1 (a permitted exception) left out. Average weeks to issue over plans with a valid elapsed time.';
 
 -- ---------------------------------------------------------------------------
 -- annual_reviews.csv: reviews of plans active on census day, phase transfers
 -- ---------------------------------------------------------------------------
-CREATE VIEW sen2.stat_annual_reviews WITH (security_invoker = true) AS
+CREATE FUNCTION sen2.stat_annual_reviews_rows()
+RETURNS TABLE (level text, return_id bigint, la_code text, collection_year int, total_ehc_plans bigint, review_expected bigint, review_expected_pc numeric, review_not_expected bigint, review_not_expected_pc numeric, total_review_meeting bigint, total_review_meeting_pc numeric, review_meeting_in_period bigint, review_meeting_before_period bigint, review_meeting_after_period bigint, no_review_meeting bigint, no_review_meeting_pc numeric, review_decision_in_period bigint, review_decision_before_period bigint, review_decision_after_period bigint, review_decision_not_due bigint, review_decision_outstanding bigint, outcome_amend bigint, outcome_maintain bigint, outcome_cease bigint, no_outcome bigint, decision_within_4_weeks bigint, decision_after_4_weeks bigint, decision_within_4_weeks_pc numeric, phase_transfers_due bigint, phase_transfer_final_by_due bigint, phase_transfer_final_late bigint, phase_transfer_final_not_issued bigint, phase_transfer_final_by_due_pc numeric)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+SET work_mem = '64MB'
+SET jit = off
+AS $fn$
+BEGIN
+    RETURN QUERY EXECUTE format($sql$
 WITH g AS MATERIALIZED (
     SELECT f.return_id, f.la_code, f.collection_year,
            count(*) FILTER (WHERE f.active_on_census) AS total_ehc_plans,
@@ -707,9 +845,10 @@ WITH g AS MATERIALIZED (
                    p.review_outcome, s.review_decision_days,
                    p.phase_transfer_due_date AS phase_due,
                    CASE WHEN p.phase_transfer_final_date <= p.census_date THEN p.phase_transfer_final_date END AS phase_final
-              FROM sen2.stat_plan p
+              FROM %1$s p
              CROSS JOIN sen2.stat_settings s
-             WHERE p.active_on_census OR p.phase_transfer_due_date BETWEEN p.period_start AND p.period_end) f
+             WHERE p.named_plan_id IS NOT NULL
+               AND (p.active_on_census OR p.phase_transfer_due_date BETWEEN p.period_start AND p.period_end)) f
      GROUP BY 1, 2, 3
 ), t AS (
     SELECT 'return'::text AS level, g.* FROM g
@@ -741,14 +880,28 @@ SELECT t.level, t.return_id, t.la_code, t.collection_year,
        round(100.0 * t.decision_within_4_weeks / nullif(t.decision_within_4_weeks + t.decision_after_4_weeks, 0), 1) AS decision_within_4_weeks_pc,
        t.phase_transfers_due, t.phase_transfer_final_by_due, t.phase_transfer_final_late, t.phase_transfer_final_not_issued,
        round(100.0 * t.phase_transfer_final_by_due / nullif(t.phase_transfers_due, 0), 1) AS phase_transfer_final_by_due_pc
-  FROM t;
+  FROM t
+$sql$, sen2.stat_facts_source());
+END
+$fn$;
+COMMENT ON FUNCTION sen2.stat_annual_reviews_rows() IS
+  'The rows of the view sen2.stat_annual_reviews (see there).';
+CREATE VIEW sen2.stat_annual_reviews WITH (security_invoker = true) AS SELECT * FROM sen2.stat_annual_reviews_rows();
 COMMENT ON VIEW sen2.stat_annual_reviews IS
   'DfE annual_reviews.csv: plans active on census day (total_ehc_plans); review expected = started at least review_expected_months (12) before census; of those, latest ReviewMeeting in the calendar year (in_period), before it, or between 1 January and census day (after_period: the DfE''s review_meeting_25 for 2025), or none; for those with a meeting, the LastReview decision in the same periods, not yet due (no decision, meeting within review_decision_days of census), outstanding (no decision, meeting longer ago), ReviewOutcome amend/maintain/cease/none, and decision within 4 weeks (LastReview - ReviewMeeting <= review_decision_days) or later. Dates after census day count as not recorded. Phase transfers (2026): plans with PhaseTransferDueDate in the calendar year, final plan issued by the due date, later, or not yet.';
 
 -- ---------------------------------------------------------------------------
 -- personal_budgets.csv, residential_settings.csv, work_based_placements.csv
 -- ---------------------------------------------------------------------------
-CREATE VIEW sen2.stat_personal_budgets WITH (security_invoker = true) AS
+CREATE FUNCTION sen2.stat_personal_budgets_rows()
+RETURNS TABLE (level text, return_id bigint, la_code text, collection_year int, breakdown_topic text, breakdown text, breakdown_order int, total_ehc_plans bigint, personal_budget bigint, personal_budget_pc numeric, org_arrangements bigint, pb_education bigint, pb_health bigint, pb_social bigint, pb_integrated bigint)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+SET work_mem = '64MB'
+SET jit = off
+AS $fn$
+BEGIN
+    RETURN QUERY EXECUTE format($sql$
 WITH g AS MATERIALIZED (
     SELECT p.return_id, p.la_code, p.collection_year, x.breakdown_topic, x.breakdown, x.breakdown_order,
            count(*) AS total_ehc_plans,
@@ -758,7 +911,7 @@ WITH g AS MATERIALIZED (
            count(*) FILTER (WHERE p.pb = '1' AND p.dp = 'H') AS pb_health,
            count(*) FILTER (WHERE p.pb = '1' AND p.dp = 'S') AS pb_social,
            count(*) FILTER (WHERE p.pb = '1' AND p.dp = 'I') AS pb_integrated
-      FROM sen2.stat_plan p
+      FROM %1$s p
       JOIN sen2.placement_category c ON c.category = p.census_placement
      CROSS JOIN LATERAL (VALUES ('Total', 'Total', NULL::int),
                                 ('Placement group', c.placement_group, c.group_order)) x(breakdown_topic, breakdown, breakdown_order)
@@ -776,11 +929,25 @@ SELECT t.level, t.return_id, t.la_code, t.collection_year, t.breakdown_topic, t.
        t.total_ehc_plans, t.personal_budget,
        round(100.0 * t.personal_budget / nullif(t.total_ehc_plans, 0), 1) AS personal_budget_pc,
        t.org_arrangements, t.pb_education, t.pb_health, t.pb_social, t.pb_integrated
-  FROM t;
+  FROM t
+$sql$, sen2.stat_facts_source());
+END
+$fn$;
+COMMENT ON FUNCTION sen2.stat_personal_budgets_rows() IS
+  'The rows of the view sen2.stat_personal_budgets (see there).';
+CREATE VIEW sen2.stat_personal_budgets WITH (security_invoker = true) AS SELECT * FROM sen2.stat_personal_budgets_rows();
 COMMENT ON VIEW sen2.stat_personal_budgets IS
   'DfE personal_budgets.csv: plans active on census day with a personal budget (PB = 1), of which organised arrangements (OA = 1) and direct payments by type (DP E education, H health, S social care, I integrated); per return and in total, by census-day placement group.';
 
-CREATE VIEW sen2.stat_residential WITH (security_invoker = true) AS
+CREATE FUNCTION sen2.stat_residential_rows()
+RETURNS TABLE (level text, return_id bigint, la_code text, collection_year int, breakdown_topic text, breakdown text, breakdown_order int, total_ehc_plans bigint, res_a bigint, res_b bigint, res_total bigint, plan_res_a bigint, plan_res_b bigint)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+SET work_mem = '64MB'
+SET jit = off
+AS $fn$
+BEGIN
+    RETURN QUERY EXECUTE format($sql$
 WITH g AS MATERIALIZED (
     SELECT p.return_id, p.la_code, p.collection_year, x.breakdown_topic, x.breakdown, x.breakdown_order,
            count(*) AS total_ehc_plans,
@@ -789,7 +956,7 @@ WITH g AS MATERIALIZED (
            count(*) FILTER (WHERE p.census_res IN ('A', 'B')) AS res_total,
            count(*) FILTER (WHERE p.plan_res = 'A') AS plan_res_a,
            count(*) FILTER (WHERE p.plan_res = 'B') AS plan_res_b
-      FROM sen2.stat_plan p
+      FROM %1$s p
       JOIN sen2.placement_category c ON c.category = p.census_placement
      CROSS JOIN LATERAL (VALUES ('Total', 'Total', NULL::int),
                                 ('Placement group', c.placement_group, c.group_order)) x(breakdown_topic, breakdown, breakdown_order)
@@ -801,11 +968,25 @@ UNION ALL
 SELECT 'total', NULL, NULL, g.collection_year, g.breakdown_topic, g.breakdown, g.breakdown_order,
        sum(g.total_ehc_plans)::bigint, sum(g.res_a)::bigint, sum(g.res_b)::bigint, sum(g.res_total)::bigint,
        sum(g.plan_res_a)::bigint, sum(g.plan_res_b)::bigint
-  FROM g GROUP BY g.collection_year, g.breakdown_topic, g.breakdown, g.breakdown_order;
+  FROM g GROUP BY g.collection_year, g.breakdown_topic, g.breakdown, g.breakdown_order
+$sql$, sen2.stat_facts_source());
+END
+$fn$;
+COMMENT ON FUNCTION sen2.stat_residential_rows() IS
+  'The rows of the view sen2.stat_residential (see there).';
+CREATE VIEW sen2.stat_residential WITH (security_invoker = true) AS SELECT * FROM sen2.stat_residential_rows();
 COMMENT ON VIEW sen2.stat_residential IS
   'DfE residential_settings.csv: plans active on census day whose census-day placement is residential (Res; 2023 returns: Res under ActivePlans): res_a and res_b by code (meaning per year in sen2.code, code_set residential: 38-51 and 52 weeks up to 2025, possibly redefined from 2026) and res_total; plan_res_a/b count the residential placement named in the plan (PlanRes). Per return and in total, by census-day placement group.';
 
-CREATE VIEW sen2.stat_work_based WITH (security_invoker = true) AS
+CREATE FUNCTION sen2.stat_work_based_rows()
+RETURNS TABLE (level text, return_id bigint, la_code text, collection_year int, total_ehc_plans bigint, open_wbp bigint, open_supp_intern bigint, open_apprentice bigint, open_trainee bigint, wbp_in_period bigint, supp_intern_in_period bigint, apprentice_in_period bigint, trainee_in_period bigint)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+SET work_mem = '64MB'
+SET jit = off
+AS $fn$
+BEGIN
+    RETURN QUERY EXECUTE format($sql$
 WITH g AS MATERIALIZED (
     SELECT p.return_id, p.la_code, p.collection_year,
            count(*) FILTER (WHERE p.active_on_census) AS total_ehc_plans,
@@ -813,19 +994,12 @@ WITH g AS MATERIALIZED (
            count(*) FILTER (WHERE p.active_on_census AND p.census_wbp = 'S') AS open_supp_intern,
            count(*) FILTER (WHERE p.active_on_census AND p.census_wbp = 'A') AS open_apprentice,
            count(*) FILTER (WHERE p.active_on_census AND p.census_wbp = 'T') AS open_trainee,
-           count(*) FILTER (WHERE w.wbp IS NOT NULL) AS wbp_in_period,
-           count(*) FILTER (WHERE w.wbp = 'S') AS supp_intern_in_period,
-           count(*) FILTER (WHERE w.wbp = 'A') AS apprentice_in_period,
-           count(*) FILTER (WHERE w.wbp = 'T') AS trainee_in_period
-      FROM sen2.stat_plan p
-      LEFT JOIN (SELECT DISTINCT ON (sp.active_plans_id) sp.active_plans_id, sp.wbp
-                   FROM sen2.placement_detail sp
-                   JOIN sen2.stat_return r ON r.return_id = sp.return_id
-                  WHERE sp.wbp IN ('S', 'A', 'T')
-                    AND sen2.iso_date(sp.entry_date) <= r.period_end
-                    AND (coalesce(sp.leaving_date, '') = '' OR sen2.iso_date(sp.leaving_date) >= r.period_start)
-                  ORDER BY sp.active_plans_id, sen2.iso_date(sp.entry_date) DESC, sp.placement_detail_id) w
-             ON w.active_plans_id = p.active_plans_id
+           count(*) FILTER (WHERE p.wbp_in_period IS NOT NULL) AS wbp_in_period,
+           count(*) FILTER (WHERE p.wbp_in_period = 'S') AS supp_intern_in_period,
+           count(*) FILTER (WHERE p.wbp_in_period = 'A') AS apprentice_in_period,
+           count(*) FILTER (WHERE p.wbp_in_period = 'T') AS trainee_in_period
+      FROM %1$s p
+     WHERE p.named_plan_id IS NOT NULL AND (p.active_on_census OR p.wbp_in_period IS NOT NULL)
      GROUP BY 1, 2, 3
 )
 SELECT 'return'::text AS level, g.* FROM g
@@ -834,14 +1008,28 @@ SELECT 'total', NULL, NULL, g.collection_year,
        sum(g.total_ehc_plans)::bigint, sum(g.open_wbp)::bigint, sum(g.open_supp_intern)::bigint,
        sum(g.open_apprentice)::bigint, sum(g.open_trainee)::bigint, sum(g.wbp_in_period)::bigint,
        sum(g.supp_intern_in_period)::bigint, sum(g.apprentice_in_period)::bigint, sum(g.trainee_in_period)::bigint
-  FROM g GROUP BY g.collection_year;
+  FROM g GROUP BY g.collection_year
+$sql$, sen2.stat_facts_source());
+END
+$fn$;
+COMMENT ON FUNCTION sen2.stat_work_based_rows() IS
+  'The rows of the view sen2.stat_work_based (see there).';
+CREATE VIEW sen2.stat_work_based WITH (security_invoker = true) AS SELECT * FROM sen2.stat_work_based_rows();
 COMMENT ON VIEW sen2.stat_work_based IS
   'DfE work_based_placements.csv: plans active on census day whose census-day placement is work-based (WBP S supported internship, A apprenticeship, T traineeship; 2023 returns: WBP under ActivePlans), and plans with a work-based placement at any time in the calendar year (by the type of the latest such placement). Per return and in total.';
 
 -- ---------------------------------------------------------------------------
 -- ceased_plans.csv: plans that ceased in the year
 -- ---------------------------------------------------------------------------
-CREATE VIEW sen2.stat_ceased WITH (security_invoker = true) AS
+CREATE FUNCTION sen2.stat_ceased_rows()
+RETURNS TABLE (level text, return_id bigint, la_code text, collection_year int, breakdown_topic text, breakdown text, breakdown_order int, total_ceased bigint, max_age bigint, needs_met bigint, he bigint, employ bigint, transfer bigint, no_engage bigint, moved_outside_eng bigint, deceased bigint, other bigint, not_recorded bigint, transfer_pc numeric, no_engage_pc numeric)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+SET work_mem = '64MB'
+SET jit = off
+AS $fn$
+BEGIN
+    RETURN QUERY EXECUTE format($sql$
 WITH g AS MATERIALIZED (
     SELECT p.return_id, p.la_code, p.collection_year, x.breakdown_topic, x.breakdown, x.breakdown_order,
            count(*) AS total_ceased,
@@ -855,7 +1043,7 @@ WITH g AS MATERIALIZED (
            count(*) FILTER (WHERE rc.code = '8') AS deceased,
            count(*) FILTER (WHERE rc.code = '9') AS other,
            count(*) FILTER (WHERE rc.code IS NULL) AS not_recorded
-      FROM sen2.stat_plan p
+      FROM %1$s p
       JOIN sen2.placement_category c ON c.category = p.last_placement
       LEFT JOIN (SELECT k.collection_year, k.code FROM sen2.code k WHERE k.code_set = 'cease_reason'
                   GROUP BY 1, 2) rc ON rc.collection_year = p.collection_year AND rc.code = p.cease_reason
@@ -873,7 +1061,7 @@ WITH g AS MATERIALIZED (
            ('Years EHC plan held',
             CASE WHEN p.years_held IS NULL THEN 'Unknown' WHEN p.years_held = 0 THEN 'Less than a year'
                  WHEN p.years_held >= 12 THEN '12 or more' ELSE p.years_held::text END,
-            coalesce(least(p.years_held, 12), 99)),
+            CASE WHEN p.years_held IS NULL THEN 99 ELSE least(p.years_held, 12) END),
            ('Last placement group', c.placement_group, c.group_order)) x(breakdown_topic, breakdown, breakdown_order)
      WHERE p.ceased_in_period
      GROUP BY 1, 2, 3, 4, 5, 6
@@ -891,7 +1079,13 @@ SELECT t.level, t.return_id, t.la_code, t.collection_year, t.breakdown_topic, t.
        t.moved_outside_eng, t.deceased, t.other, t.not_recorded,
        round(100.0 * t.transfer / nullif(t.total_ceased, 0), 1) AS transfer_pc,
        round(100.0 * t.no_engage / nullif(t.total_ceased, 0), 1) AS no_engage_pc
-  FROM t;
+  FROM t
+$sql$, sen2.stat_facts_source());
+END
+$fn$;
+COMMENT ON FUNCTION sen2.stat_ceased_rows() IS
+  'The rows of the view sen2.stat_ceased (see there).';
+CREATE VIEW sen2.stat_ceased WITH (security_invoker = true) AS SELECT * FROM sen2.stat_ceased_rows();
 COMMENT ON VIEW sen2.stat_ceased IS
   'DfE ceased_plans.csv: plans whose CeaseDate is in the calendar year, by CeaseReason (1 max_age, 2 needs_met, 3 he, 4 employ, 5 transfer, 6 no_engage, 7 moved_outside_eng, 8 deceased, 9 other; missing or invalid: not_recorded), per return and in total, by Age band when the plan ceased (age on CeaseDate), Sex, Years EHC plan held (completed years from StartDate to CeaseDate) and Last placement group (latest placement entered on or before CeaseDate).';
 
