@@ -5,6 +5,8 @@
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS sen2;
 RESET client_min_messages;
+-- error messages are shown without their (line-number-laden) context
+\set SHOW_CONTEXT never
 SET datestyle = 'ISO, YMD';
 -- errors below are expected: psql rolls back to a savepoint and carries on
 \set ON_ERROR_ROLLBACK on

@@ -3,6 +3,8 @@
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS sen2;
 RESET client_min_messages;
+-- error messages are shown without their (line-number-laden) context
+\set SHOW_CONTEXT never
 
 -- The CSV reader: quoted fields with commas, doubled quotes and line breaks;
 -- LF, CRLF and lone CR line ends; a BOM; empty lines skipped; line numbers
@@ -12,6 +14,10 @@ SELECT * FROM sen2.csv_records(E'\xEF\xBB\xBFa,b,"c"\r\n1,"x,y","say ""hi"""\n\n
 SELECT * FROM sen2.csv_records(E'a,b,\n5" floppy,x');
 SELECT * FROM sen2.csv_records('');
 SELECT * FROM sen2.csv_records(NULL);
+-- only the first records (a header), without parsing the rest
+SELECT * FROM sen2.csv_records(E'h1,h2\n1,"never closed', 1);
+SELECT * FROM sen2.csv_records(E'h1,h2\n1,2', 0);
+SELECT * FROM sen2.csv_records(E'h1,h2', -1);
 -- malformed input: clear errors that name the line
 SELECT * FROM sen2.csv_records(E'a,b\n1,"open');
 SELECT * FROM sen2.csv_records(E'a,b\n"1"x,2');

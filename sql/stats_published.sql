@@ -4,6 +4,8 @@
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS sen2;
 RESET client_min_messages;
+-- error messages are shown without their (line-number-laden) context
+\set SHOW_CONTEXT never
 SET datestyle = 'ISO, YMD';
 BEGIN;
 \set csv `cat test/fixtures/establishments_sample.csv`

@@ -62,8 +62,20 @@ sen2_csv_records(PG_FUNCTION_ARGS)
 	int			maxfields;
 	int64		line = 1;
 	int64		record_no = 0;
+	int64		max_records = -1;
 
 	InitMaterializedSRF(fcinfo, 0);
+	if (PG_ARGISNULL(0))
+		return (Datum) 0;
+	if (!PG_ARGISNULL(1))
+	{
+		max_records = PG_GETARG_INT64(1);
+		if (max_records < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("max_records must not be negative"),
+					 errhint("Pass NULL to read every record.")));
+	}
 
 	doc = PG_GETARG_TEXT_PP(0);
 	p = VARDATA_ANY(doc);
@@ -79,7 +91,8 @@ sen2_csv_records(PG_FUNCTION_ARGS)
 								   ALLOCSET_DEFAULT_SIZES);
 	oldcxt = MemoryContextSwitchTo(rowcxt);
 
-	while (p < end)
+	/* max_records (e.g. 1 for a header) stops before the rest is parsed */
+	while (p < end && record_no != max_records)
 	{
 		int64		record_line = line;
 

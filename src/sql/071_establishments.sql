@@ -4,12 +4,12 @@
 -- DfE publishes.  The mapping is data: correct it with origin = 'local'
 -- rows in sen2.ref_placement_map, as for the other reference tables.
 
-CREATE FUNCTION sen2.csv_records(csv text)
+CREATE FUNCTION sen2.csv_records(csv text, max_records bigint DEFAULT NULL)
 RETURNS TABLE (record_no bigint, line_no bigint, fields text[])
     AS 'MODULE_PATHNAME', 'sen2_csv_records'
-    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION sen2.csv_records(text) IS
-  'The records of a CSV document (comma separated, "quoted" fields with commas, doubled quotes and line breaks, LF/CRLF/CR line ends, UTF-8 BOM dropped, empty lines skipped) as text arrays, with the record number and the line it starts on. Errors name the line of an unterminated quote or of text after a closing quote.';
+    LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION sen2.csv_records(text, bigint) IS
+  'The records of a CSV document (at most max_records of them, when given) (comma separated, "quoted" fields with commas, doubled quotes and line breaks, LF/CRLF/CR line ends, UTF-8 BOM dropped, empty lines skipped) as text arrays, with the record number and the line it starts on. Errors name the line of an unterminated quote or of text after a closing quote.';
 
 CREATE TABLE sen2.establishment (
     urn                          text PRIMARY KEY,
@@ -172,7 +172,9 @@ INSERT INTO sen2.ref_placement_map (kind, value, origin, category, note) VALUES
  ('sen_setting', 'OTH', 'builtin', 'other_placement_settings', NULL),
  ('sen_setting', 'EYP', 'builtin', 'nm_early_years', NULL);
 
--- Load the register from the CSV text, replacing the previous load.
+-- Load the register from the CSV text, replacing the previous load.  The
+-- header is read first; then one pass keeps only the wanted columns, so the
+-- 130-column rows are not held or re-read.
 CREATE FUNCTION sen2.load_establishments(csv text)
 RETURNS bigint
 LANGUAGE plpgsql
@@ -182,7 +184,7 @@ DECLARE
     header    text[];
     hdr_line  bigint;
     ncols     int;
-    col       jsonb := '{}';
+    pos       int[];
     missing   text[];
     bad       record;
     n         bigint;
@@ -198,12 +200,7 @@ BEGIN
               USING ERRCODE = 'null_value_not_allowed';
     END IF;
 
-    CREATE TEMPORARY TABLE IF NOT EXISTS sen2_establishment_load (
-        record_no bigint, line_no bigint, fields text[]) ON COMMIT DROP;
-    TRUNCATE sen2_establishment_load;
-    INSERT INTO sen2_establishment_load SELECT c.record_no, c.line_no, c.fields FROM sen2.csv_records(csv) c;
-    DELETE FROM sen2_establishment_load l WHERE l.record_no = 1
-    RETURNING l.fields, l.line_no INTO header, hdr_line;
+    SELECT c.fields, c.line_no INTO header, hdr_line FROM sen2.csv_records(csv, 1) c;
     IF header IS NULL THEN
         RAISE EXCEPTION 'the establishment CSV is empty'
               USING ERRCODE = 'bad_copy_file_format',
@@ -211,57 +208,62 @@ BEGIN
     END IF;
     ncols := cardinality(header);
 
-    -- column positions by header name (first occurrence; names compared trimmed)
-    SELECT coalesce(jsonb_object_agg(h.name, h.pos), '{}') INTO col
-      FROM (SELECT DISTINCT ON (btrim(name)) btrim(name) AS name, pos
-              FROM unnest(header) WITH ORDINALITY AS u(name, pos)
-             ORDER BY btrim(name), pos) h
-     WHERE h.name = ANY (wanted);
+    -- position of each wanted column (first occurrence, names compared trimmed; 0 if absent)
+    SELECT array_agg(coalesce((SELECT min(h.o) FROM unnest(header) WITH ORDINALITY AS h(name, o)
+                                WHERE btrim(h.name) = w.name), 0)::int ORDER BY w.o)
+      INTO pos
+      FROM unnest(wanted) WITH ORDINALITY AS w(name, o);
 
-    SELECT array_agg(w ORDER BY o) INTO missing
-      FROM unnest(wanted[1:2]) WITH ORDINALITY AS x(w, o)
-     WHERE NOT col ? w;
+    SELECT array_agg(quote_ident(wanted[k]) ORDER BY k) INTO missing
+      FROM generate_series(1, 2) k WHERE pos[k] = 0;
     IF missing IS NOT NULL THEN
-        RAISE EXCEPTION 'the establishment CSV has no column %',
-                        array_to_string(ARRAY(SELECT quote_ident(m) FROM unnest(missing) m), ', ')
+        RAISE EXCEPTION 'the establishment CSV has no column %', array_to_string(missing, ', ')
               USING ERRCODE = 'bad_copy_file_format',
                     DETAIL = format('Its header row (line %s) has %s columns, starting %s.', hdr_line, ncols,
                                     array_to_string(header[1:5], ', ')),
                     HINT = 'Use the "all establishment data" (edubasealldata) CSV export of Get Information about Schools; the URN and TypeOfEstablishment (name) columns are required.';
     END IF;
 
-    SELECT l.line_no, cardinality(l.fields) AS nf INTO bad
-      FROM sen2_establishment_load l
-     WHERE cardinality(l.fields) <> ncols
-     ORDER BY l.line_no LIMIT 1;
+    CREATE TEMPORARY TABLE IF NOT EXISTS sen2_establishment_load (
+        line_no bigint, nfields int, v text[]) ON COMMIT DROP;
+    TRUNCATE sen2_establishment_load;
+    -- fields[0] is NULL, so an absent optional column reads as NULL
+    INSERT INTO sen2_establishment_load
+    SELECT c.line_no, cardinality(c.fields),
+           ARRAY[nullif(btrim(c.fields[pos[1]]), ''), nullif(btrim(c.fields[pos[2]]), ''),
+                 nullif(btrim(c.fields[pos[3]]), ''), nullif(btrim(c.fields[pos[4]]), ''),
+                 nullif(btrim(c.fields[pos[5]]), ''), nullif(btrim(c.fields[pos[6]]), ''),
+                 nullif(btrim(c.fields[pos[7]]), ''), nullif(btrim(c.fields[pos[8]]), ''),
+                 nullif(btrim(c.fields[pos[9]]), ''), nullif(btrim(c.fields[pos[10]]), ''),
+                 nullif(btrim(c.fields[pos[11]]), ''), nullif(btrim(c.fields[pos[12]]), ''),
+                 nullif(btrim(c.fields[pos[13]]), '')]
+      FROM sen2.csv_records(csv) c
+     WHERE c.record_no > 1;
+
+    SELECT l.line_no, l.nfields INTO bad
+      FROM sen2_establishment_load l WHERE l.nfields <> ncols ORDER BY l.line_no LIMIT 1;
     IF FOUND THEN
-        RAISE EXCEPTION 'the establishment CSV record on line % has % fields, the header has %', bad.line_no, bad.nf, ncols
+        RAISE EXCEPTION 'the establishment CSV record on line % has % fields, the header has %', bad.line_no, bad.nfields, ncols
               USING ERRCODE = 'bad_copy_file_format',
                     HINT = 'Check for a truncated file or an unquoted comma in a field.';
     END IF;
 
-    SELECT l.line_no INTO bad
-      FROM sen2_establishment_load l
-     WHERE coalesce(btrim(l.fields[(col->>'URN')::int]), '') = ''
-     ORDER BY l.line_no LIMIT 1;
+    SELECT l.line_no INTO bad FROM sen2_establishment_load l WHERE l.v[1] IS NULL ORDER BY l.line_no LIMIT 1;
     IF FOUND THEN
         RAISE EXCEPTION 'the establishment CSV record on line % has no URN', bad.line_no
               USING ERRCODE = 'bad_copy_file_format';
     END IF;
 
-    SELECT min(l.line_no) AS first_line, max(l.line_no) AS second_line, btrim(l.fields[(col->>'URN')::int]) AS urn INTO bad
+    SELECT min(l.line_no) AS first_line, max(l.line_no) AS second_line, l.v[1] AS urn INTO bad
       FROM sen2_establishment_load l
-     GROUP BY 3 HAVING count(*) > 1
+     GROUP BY l.v[1] HAVING count(*) > 1
      ORDER BY 1 LIMIT 1;
     IF FOUND THEN
         RAISE EXCEPTION 'URN % appears more than once in the establishment CSV (lines % and %)', bad.urn, bad.first_line, bad.second_line
               USING ERRCODE = 'unique_violation';
     END IF;
 
-    SELECT l.line_no INTO bad
-      FROM sen2_establishment_load l
-     WHERE coalesce(btrim(l.fields[(col->>'TypeOfEstablishment (name)')::int]), '') = ''
-     ORDER BY l.line_no LIMIT 1;
+    SELECT l.line_no INTO bad FROM sen2_establishment_load l WHERE l.v[2] IS NULL ORDER BY l.line_no LIMIT 1;
     IF FOUND THEN
         RAISE EXCEPTION 'the establishment CSV record on line % has no TypeOfEstablishment (name)', bad.line_no
               USING ERRCODE = 'bad_copy_file_format';
@@ -272,16 +274,13 @@ BEGIN
                                     establishment_type_group, phase_of_education, establishment_status,
                                     type_of_resourced_provision, sen_unit_on_roll, sen_unit_capacity,
                                     resourced_provision_on_roll, resourced_provision_capacity, line_no)
-    SELECT v[1], v[3], v[4], v[5], v[2], v[6], v[7], v[8], v[9],
-           CASE WHEN v[10] ~ '^[0-9]{1,9}$' THEN v[10]::int END,
-           CASE WHEN v[11] ~ '^[0-9]{1,9}$' THEN v[11]::int END,
-           CASE WHEN v[12] ~ '^[0-9]{1,9}$' THEN v[12]::int END,
-           CASE WHEN v[13] ~ '^[0-9]{1,9}$' THEN v[13]::int END,
+    SELECT l.v[1], l.v[3], l.v[4], l.v[5], l.v[2], l.v[6], l.v[7], l.v[8], l.v[9],
+           CASE WHEN l.v[10] ~ '^[0-9]{1,9}$' THEN l.v[10]::int END,
+           CASE WHEN l.v[11] ~ '^[0-9]{1,9}$' THEN l.v[11]::int END,
+           CASE WHEN l.v[12] ~ '^[0-9]{1,9}$' THEN l.v[12]::int END,
+           CASE WHEN l.v[13] ~ '^[0-9]{1,9}$' THEN l.v[13]::int END,
            l.line_no
-      FROM sen2_establishment_load l
-     CROSS JOIN LATERAL (
-           SELECT ARRAY(SELECT nullif(btrim(l.fields[(col->>w)::int]), '')
-                          FROM unnest(wanted) WITH ORDINALITY AS x(w, o) ORDER BY o) AS v) x;
+      FROM sen2_establishment_load l;
     GET DIAGNOSTICS n = ROW_COUNT;
     DROP TABLE sen2_establishment_load;
     RETURN n;

@@ -84,29 +84,29 @@ SELECT b.return_id, b.la_code, b.collection_year, b.census_date, b.period_start,
        coalesce(nc.label, 'Not recorded') AS primary_need,
        -- placement on census day (NIEO split by compulsory school age on the
        -- 31 August before the census date)
-       CASE WHEN pl.census_found IS NOT TRUE THEN 'placement_unknown'
+       CASE WHEN cp.active_plans_id IS NULL THEN 'placement_unknown'
             WHEN b.birth_date <= b.census_august_31
              AND date_part('year', age(b.census_august_31::timestamp, b.birth_date::timestamp))
-                 BETWEEN b.compulsory_school_age_min AND b.compulsory_school_age_max THEN pl.census_csa_category
-            ELSE pl.census_category END AS census_placement,
-       pl.census_urn, pl.census_ukprn, pl.census_sen_setting,
-       coalesce(pl.census_res, b.ap_res) AS census_res,
-       coalesce(pl.census_wbp, b.ap_wbp) AS census_wbp,
+                 BETWEEN b.compulsory_school_age_min AND b.compulsory_school_age_max THEN cp.csa_category
+            ELSE cp.category END AS census_placement,
+       cp.urn AS census_urn, cp.ukprn AS census_ukprn, cp.sen_setting AS census_sen_setting,
+       coalesce(cp.res, b.ap_res) AS census_res,
+       coalesce(cp.wbp, b.ap_wbp) AS census_wbp,
        -- placement of a plan that started in the year: attended on its start
        -- date, else the main setting named in the plan
-       CASE WHEN coalesce(pl.start_category, nd.category) IS NULL THEN 'placement_unknown'
+       CASE WHEN coalesce(sp.category, nd.category) IS NULL THEN 'placement_unknown'
             WHEN b.birth_date <= b.start_date
              AND date_part('year', age(make_date(date_part('year', b.start_date)::int
                                                  - CASE WHEN date_part('month', b.start_date) < 9 THEN 1 ELSE 0 END, 8, 31)::timestamp,
                                        b.birth_date::timestamp))
                  BETWEEN b.compulsory_school_age_min AND b.compulsory_school_age_max
-                 THEN coalesce(pl.start_csa_category, nd.csa_category)
-            ELSE coalesce(pl.start_category, nd.category) END AS start_placement,
-       CASE WHEN pl.start_category IS NOT NULL THEN 'attended' WHEN nd.category IS NOT NULL THEN 'named in plan' END AS start_placement_source,
+                 THEN coalesce(sp.csa_category, nd.csa_category)
+            ELSE coalesce(sp.category, nd.category) END AS start_placement,
+       CASE WHEN sp.category IS NOT NULL THEN 'attended' WHEN nd.category IS NOT NULL THEN 'named in plan' END AS start_placement_source,
        -- last placement of a plan that ceased in the year
-       coalesce(pl.last_category, 'placement_unknown') AS last_placement,
+       coalesce(lp.category, 'placement_unknown') AS last_placement,
        -- type of the latest work-based placement attended during the year
-       pl.wbp_in_period
+       wp.wbp AS wbp_in_period
   FROM (SELECT r.return_id, r.la_code, r.collection_year, r.census_date, r.period_start, r.period_end,
                r.census_august_31, r.review_expected_cutoff, r.active_on_cease_date, r.new_plans_exclude_transfers,
                r.down_syndrome_as_other, r.caseload_age_basis, r.years_in_place_basis, r.assessment_year_basis,
@@ -142,49 +142,39 @@ SELECT b.return_id, b.la_code, b.collection_year, b.census_date, b.period_start,
               GROUP BY c.collection_year, c.code) nc
          ON nc.collection_year = b.collection_year
         AND nc.code = CASE WHEN pn.sen_type = 'DS' AND b.down_syndrome_as_other THEN 'OTH' ELSE pn.sen_type END
-  -- the placements a plan needs, picked in one pass over the classified
-  -- placements: 1 = attended on census day (lowest rank, latest entry),
-  -- 2 = attended on the start date of a plan that started in the year,
-  -- 3 = the last one entered by the cease date of a plan that ceased in it,
-  -- 4 = the latest work-based placement attended during the year
-  LEFT JOIN (SELECT z.active_plans_id,
-                    min(z.category) FILTER (WHERE z.purpose = 1) AS census_category,
-                    min(z.csa_category) FILTER (WHERE z.purpose = 1) AS census_csa_category,
-                    min(z.res) FILTER (WHERE z.purpose = 1) AS census_res,
-                    min(z.wbp) FILTER (WHERE z.purpose = 1) AS census_wbp,
-                    min(z.urn) FILTER (WHERE z.purpose = 1) AS census_urn,
-                    min(z.ukprn) FILTER (WHERE z.purpose = 1) AS census_ukprn,
-                    min(z.sen_setting) FILTER (WHERE z.purpose = 1) AS census_sen_setting,
-                    bool_or(z.purpose = 1) AS census_found,
-                    min(z.category) FILTER (WHERE z.purpose = 2) AS start_category,
-                    min(z.csa_category) FILTER (WHERE z.purpose = 2) AS start_csa_category,
-                    min(z.category) FILTER (WHERE z.purpose = 3) AS last_category,
-                    min(z.wbp) FILTER (WHERE z.purpose = 4) AS wbp_in_period
-               FROM (WITH x AS MATERIALIZED (
-                         SELECT x.active_plans_id, x.placement_detail_id, x.rank_order,
-                                -(x.entry_date - date '2000-01-01') AS entry_desc,
-                                x.category, x.csa_category, x.res, x.wbp, x.urn, x.ukprn, x.sen_setting,
-                                x.entry_date <= r2.census_date
-                                  AND (x.leaving_blank OR x.leaving_date >= r2.census_date) AS on_census,
-                                d.starts_in_period AND x.entry_date <= d.start_date
-                                  AND (x.leaving_blank OR x.leaving_date >= d.start_date) AS on_start,
-                                d.ceases_in_period AND x.entry_date <= d.cease_date AS by_cease,
-                                x.wbp IN ('S', 'A', 'T') AND x.entry_date <= r2.period_end
-                                  AND (x.leaving_blank OR x.leaving_date >= r2.period_start) AS wbp_in_period
-                           FROM sen2.stat_placement x
-                           JOIN sen2.stat_return r2 ON r2.return_id = x.return_id
-                           LEFT JOIN sen2.stat_plan_dates d ON d.active_plans_id = x.active_plans_id)
-                     SELECT DISTINCT ON (u.active_plans_id, u.purpose) u.*
-                       FROM (SELECT 1 AS purpose, x.rank_order AS order1, x.entry_desc AS order2, x.* FROM x WHERE x.on_census
-                             UNION ALL
-                             SELECT 2, x.rank_order, x.entry_desc, x.* FROM x WHERE x.on_start
-                             UNION ALL
-                             SELECT 3, x.entry_desc, x.rank_order, x.* FROM x WHERE x.by_cease
-                             UNION ALL
-                             SELECT 4, x.entry_desc, x.rank_order, x.* FROM x WHERE x.wbp_in_period) u
-                      ORDER BY u.active_plans_id, u.purpose, u.order1, u.order2, u.placement_detail_id) z
-              GROUP BY z.active_plans_id) pl
-         ON pl.active_plans_id = b.active_plans_id
+  -- the placements a plan needs, each picked on its own (classifying a
+  -- placement is cheap; a view that needs none of them computes none):
+  -- attended on census day (lowest rank, latest entry) ...
+  LEFT JOIN (SELECT DISTINCT ON (x.active_plans_id)
+                    x.active_plans_id, x.category, x.csa_category, x.res, x.wbp, x.urn, x.ukprn, x.sen_setting
+               FROM sen2.stat_placement x
+               JOIN sen2.stat_return r2 ON r2.return_id = x.return_id
+              WHERE x.entry_date <= r2.census_date AND (x.leaving_blank OR x.leaving_date >= r2.census_date)
+              ORDER BY x.active_plans_id, x.rank_order, x.entry_date DESC, x.placement_detail_id) cp
+         ON cp.active_plans_id = b.active_plans_id
+  -- ... attended on the start date of a plan that started in the year ...
+  LEFT JOIN (SELECT DISTINCT ON (d.named_plan_id) d.named_plan_id, x.category, x.csa_category
+               FROM sen2.stat_plan_dates d
+               JOIN sen2.stat_placement x ON x.active_plans_id = d.active_plans_id
+              WHERE d.starts_in_period
+                AND x.entry_date <= d.start_date AND (x.leaving_blank OR x.leaving_date >= d.start_date)
+              ORDER BY d.named_plan_id, x.rank_order, x.entry_date DESC, x.placement_detail_id) sp
+         ON sp.named_plan_id = b.named_plan_id
+  -- ... the last one entered by the cease date of a plan that ceased in the year ...
+  LEFT JOIN (SELECT DISTINCT ON (d.named_plan_id) d.named_plan_id, x.category
+               FROM sen2.stat_plan_dates d
+               JOIN sen2.stat_placement x ON x.active_plans_id = d.active_plans_id
+              WHERE d.ceases_in_period AND x.entry_date <= d.cease_date
+              ORDER BY d.named_plan_id, x.entry_date DESC, x.rank_order, x.placement_detail_id) lp
+         ON lp.named_plan_id = b.named_plan_id
+  -- ... and the latest work-based placement attended during the year
+  LEFT JOIN (SELECT DISTINCT ON (x.active_plans_id) x.active_plans_id, x.wbp
+               FROM sen2.stat_placement x
+               JOIN sen2.stat_return r2 ON r2.return_id = x.return_id
+              WHERE x.wbp IN ('S', 'A', 'T') AND x.entry_date <= r2.period_end
+                AND (x.leaving_blank OR x.leaving_date >= r2.period_start)
+              ORDER BY x.active_plans_id, x.entry_date DESC, x.rank_order, x.placement_detail_id) wp
+         ON wp.active_plans_id = b.active_plans_id
   LEFT JOIN (SELECT DISTINCT ON (d.named_plan_id) d.named_plan_id, x.category, x.csa_category
                FROM sen2.stat_plan_dates d
                JOIN sen2.stat_plan_setting x ON x.named_plan_id = d.named_plan_id

@@ -131,6 +131,10 @@ RETURNS TABLE (change text, match_method text, old_person_id bigint, new_person_
                old_value text, new_value text)
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
+-- the row estimates of the CTEs below are poor; a nested loop over them
+-- costs minutes on a national database, hash joins milliseconds
+SET enable_nestloop = off
+SET jit = off
 AS $$
 #variable_conflict use_column
 DECLARE
