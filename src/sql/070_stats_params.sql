@@ -34,7 +34,7 @@ SELECT pg_catalog.pg_extension_config_dump('sen2.stat_parameter', '');
 -- NULL when value is acceptable for the parameter, else what is wrong with it.
 CREATE FUNCTION sen2.stat_parameter_problem(name text, value text)
 RETURNS text
-LANGUAGE plpgsql STABLE
+LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -93,9 +93,11 @@ CREATE TRIGGER stat_parameter_check BEFORE INSERT OR UPDATE ON sen2.stat_paramet
     FOR EACH ROW EXECUTE FUNCTION sen2.stat_parameter_check();
 
 -- The effective value of one parameter (session setting, then table, then default).
+-- PARALLEL SAFE: it only reads settings (which parallel workers inherit)
+-- and tables, so the statistics queries that call it may run in parallel.
 CREATE FUNCTION sen2.stat_setting(name text)
 RETURNS text
-LANGUAGE plpgsql STABLE
+LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE

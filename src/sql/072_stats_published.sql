@@ -364,68 +364,80 @@ SET jit = off
 AS $fn$
 BEGIN
     RETURN QUERY EXECUTE format($sql$
-WITH f AS MATERIALIZED (
-    SELECT p.return_id, p.la_code, p.collection_year, p.age_at_census AS age, p.age_at_start AS start_age,
-           p.sex, p.ethnicity, p.ethnic_group, p.primary_need, p.census_placement AS placement, p.years_in_place AS years
+-- one pass over the facts, grouped by the raw values (so the planner can
+-- hash every grouping set at once); labels and bands come from the few
+-- grouped rows
+WITH g AS MATERIALIZED (
+    SELECT p.return_id, p.la_code, p.collection_year,
+           CASE WHEN GROUPING(p.age_at_census) = 0 THEN 'age'
+                WHEN GROUPING(p.age_at_start) = 0 THEN 'start_age'
+                WHEN GROUPING(p.sex) = 0 THEN 'sex'
+                WHEN GROUPING(p.ethnicity) = 0 THEN 'ethnicity'
+                WHEN GROUPING(p.ethnic_group) = 0 THEN 'ethnic_group'
+                WHEN GROUPING(p.primary_need) = 0 THEN 'primary_need'
+                WHEN GROUPING(p.census_placement) = 0 THEN 'placement'
+                WHEN GROUPING(p.years_in_place) = 0 THEN 'years'
+                ELSE 'total' END AS grouped_by,
+           p.age_at_census, p.age_at_start, p.sex, p.ethnicity, p.ethnic_group, p.primary_need,
+           p.census_placement, p.years_in_place, count(*) AS n
       FROM %1$s p
      WHERE p.active_on_census
-), g AS MATERIALIZED (
-    SELECT f.return_id, f.la_code, f.collection_year, 'Total'::text AS breakdown_topic, 'Total'::text AS breakdown,
-           NULL::int AS breakdown_order, count(*) AS n
-      FROM f GROUP BY 1, 2, 3
-    UNION ALL
-    SELECT f.return_id, f.la_code, f.collection_year, 'Age',
-           CASE WHEN f.age IS NULL THEN 'Unknown' WHEN f.age < 3 THEN 'Under 3'
-                WHEN f.age > 25 THEN 'Age 26 and over' ELSE 'Age ' || f.age END,
-           CASE WHEN f.age IS NULL THEN 99 ELSE least(greatest(f.age, 2), 26) END, count(*)
-      FROM f GROUP BY 1, 2, 3, 5, 6
-    UNION ALL
-    SELECT f.return_id, f.la_code, f.collection_year, 'Age band',
-           CASE WHEN f.age IS NULL THEN 'Unknown' WHEN f.age < 5 THEN 'Under 5' WHEN f.age <= 10 THEN '5 to 10'
-                WHEN f.age <= 15 THEN '11 to 15' WHEN f.age <= 19 THEN '16 to 19' WHEN f.age <= 25 THEN '20 to 25'
-                ELSE '26 and over' END,
-           CASE WHEN f.age IS NULL THEN 99 WHEN f.age < 5 THEN 1 WHEN f.age <= 10 THEN 2 WHEN f.age <= 15 THEN 3
-                WHEN f.age <= 19 THEN 4 WHEN f.age <= 25 THEN 5 ELSE 6 END, count(*)
-      FROM f GROUP BY 1, 2, 3, 5, 6
-    UNION ALL
-    SELECT f.return_id, f.la_code, f.collection_year, 'Age when plan started',
-           CASE WHEN f.start_age IS NULL THEN 'Unknown' WHEN f.start_age < 5 THEN 'Under 5' WHEN f.start_age <= 10 THEN '5 to 10'
-                WHEN f.start_age <= 15 THEN '11 to 15' WHEN f.start_age <= 19 THEN '16 to 19' WHEN f.start_age <= 25 THEN '20 to 25'
-                ELSE '26 and over' END,
-           CASE WHEN f.start_age IS NULL THEN 99 WHEN f.start_age < 5 THEN 1 WHEN f.start_age <= 10 THEN 2 WHEN f.start_age <= 15 THEN 3
-                WHEN f.start_age <= 19 THEN 4 WHEN f.start_age <= 25 THEN 5 ELSE 6 END, count(*)
-      FROM f GROUP BY 1, 2, 3, 5, 6
-    UNION ALL
-    SELECT f.return_id, f.la_code, f.collection_year, 'Sex', f.sex, NULL::int, count(*)
-      FROM f GROUP BY 1, 2, 3, 5
-    UNION ALL
-    SELECT f.return_id, f.la_code, f.collection_year, 'Ethnicity', f.ethnicity, NULL::int, count(*)
-      FROM f GROUP BY 1, 2, 3, 5
-    UNION ALL
-    SELECT f.return_id, f.la_code, f.collection_year, 'Ethnic group', f.ethnic_group, NULL::int, count(*)
-      FROM f GROUP BY 1, 2, 3, 5
-    UNION ALL
-    SELECT f.return_id, f.la_code, f.collection_year, 'Primary need', f.primary_need, NULL::int, count(*)
-      FROM f GROUP BY 1, 2, 3, 5
-    UNION ALL
-    SELECT f.return_id, f.la_code, f.collection_year, 'Placement type', c.label, c.sort_order, count(*)
-      FROM f JOIN sen2.placement_category c ON c.category = f.placement GROUP BY 1, 2, 3, 5, 6
-    UNION ALL
-    SELECT f.return_id, f.la_code, f.collection_year, 'Placement group', c.placement_group, c.group_order, count(*)
-      FROM f JOIN sen2.placement_category c ON c.category = f.placement GROUP BY 1, 2, 3, 5, 6
-    UNION ALL
-    SELECT f.return_id, f.la_code, f.collection_year, 'Years EHC plan in place',
-           CASE WHEN f.years IS NULL THEN 'Unknown' WHEN f.years <= 0 THEN 'Less than a year'
-                WHEN f.years >= 12 THEN '12 or more' ELSE f.years::text END,
-           CASE WHEN f.years IS NULL THEN 99 ELSE least(greatest(f.years, 0), 12) END, count(*)
-      FROM f GROUP BY 1, 2, 3, 5, 6
-), t AS (
-    SELECT 'return'::text AS level, g.return_id, g.la_code, g.collection_year, g.breakdown_topic, g.breakdown,
-           g.breakdown_order, g.n
+     GROUP BY GROUPING SETS ((p.return_id, p.la_code, p.collection_year),
+                             (p.return_id, p.la_code, p.collection_year, p.age_at_census),
+                             (p.return_id, p.la_code, p.collection_year, p.age_at_start),
+                             (p.return_id, p.la_code, p.collection_year, p.sex),
+                             (p.return_id, p.la_code, p.collection_year, p.ethnicity),
+                             (p.return_id, p.la_code, p.collection_year, p.ethnic_group),
+                             (p.return_id, p.la_code, p.collection_year, p.primary_need),
+                             (p.return_id, p.la_code, p.collection_year, p.census_placement),
+                             (p.return_id, p.la_code, p.collection_year, p.years_in_place))
+), r AS MATERIALIZED (
+    SELECT g.return_id, g.la_code, g.collection_year, x.breakdown_topic, x.breakdown, x.breakdown_order,
+           sum(g.n)::bigint AS n
       FROM g
+      LEFT JOIN sen2.placement_category c ON c.category = g.census_placement
+     CROSS JOIN LATERAL (VALUES
+           ('total', 'Total', 'Total', NULL::int),
+           ('age', 'Age',
+            CASE WHEN g.age_at_census IS NULL THEN 'Unknown' WHEN g.age_at_census < 3 THEN 'Under 3'
+                 WHEN g.age_at_census > 25 THEN 'Age 26 and over' ELSE 'Age ' || g.age_at_census END,
+            CASE WHEN g.age_at_census IS NULL THEN 99 ELSE least(greatest(g.age_at_census, 2), 26) END),
+           ('age', 'Age band',
+            CASE WHEN g.age_at_census IS NULL THEN 'Unknown' WHEN g.age_at_census < 5 THEN 'Under 5'
+                 WHEN g.age_at_census <= 10 THEN '5 to 10' WHEN g.age_at_census <= 15 THEN '11 to 15'
+                 WHEN g.age_at_census <= 19 THEN '16 to 19' WHEN g.age_at_census <= 25 THEN '20 to 25'
+                 ELSE '26 and over' END,
+            CASE WHEN g.age_at_census IS NULL THEN 99 WHEN g.age_at_census < 5 THEN 1 WHEN g.age_at_census <= 10 THEN 2
+                 WHEN g.age_at_census <= 15 THEN 3 WHEN g.age_at_census <= 19 THEN 4 WHEN g.age_at_census <= 25 THEN 5
+                 ELSE 6 END),
+           ('start_age', 'Age when plan started',
+            CASE WHEN g.age_at_start IS NULL THEN 'Unknown' WHEN g.age_at_start < 5 THEN 'Under 5'
+                 WHEN g.age_at_start <= 10 THEN '5 to 10' WHEN g.age_at_start <= 15 THEN '11 to 15'
+                 WHEN g.age_at_start <= 19 THEN '16 to 19' WHEN g.age_at_start <= 25 THEN '20 to 25'
+                 ELSE '26 and over' END,
+            CASE WHEN g.age_at_start IS NULL THEN 99 WHEN g.age_at_start < 5 THEN 1 WHEN g.age_at_start <= 10 THEN 2
+                 WHEN g.age_at_start <= 15 THEN 3 WHEN g.age_at_start <= 19 THEN 4 WHEN g.age_at_start <= 25 THEN 5
+                 ELSE 6 END),
+           ('sex', 'Sex', g.sex, NULL),
+           ('ethnicity', 'Ethnicity', g.ethnicity, NULL),
+           ('ethnic_group', 'Ethnic group', g.ethnic_group, NULL),
+           ('primary_need', 'Primary need', g.primary_need, NULL),
+           ('placement', 'Placement type', c.label, c.sort_order),
+           ('placement', 'Placement group', c.placement_group, c.group_order),
+           ('years', 'Years EHC plan in place',
+            CASE WHEN g.years_in_place IS NULL THEN 'Unknown' WHEN g.years_in_place <= 0 THEN 'Less than a year'
+                 WHEN g.years_in_place >= 12 THEN '12 or more' ELSE g.years_in_place::text END,
+            CASE WHEN g.years_in_place IS NULL THEN 99 ELSE least(greatest(g.years_in_place, 0), 12) END)
+           ) x(grouped_by, breakdown_topic, breakdown, breakdown_order)
+     WHERE x.grouped_by = g.grouped_by
+     GROUP BY 1, 2, 3, 4, 5, 6
+), t AS (
+    SELECT 'return'::text AS level, r.return_id, r.la_code, r.collection_year, r.breakdown_topic, r.breakdown,
+           r.breakdown_order, r.n
+      FROM r
     UNION ALL
-    SELECT 'total', NULL, NULL, g.collection_year, g.breakdown_topic, g.breakdown, g.breakdown_order, sum(g.n)::bigint
-      FROM g GROUP BY g.collection_year, g.breakdown_topic, g.breakdown, g.breakdown_order
+    SELECT 'total', NULL, NULL, r.collection_year, r.breakdown_topic, r.breakdown, r.breakdown_order, sum(r.n)::bigint
+      FROM r GROUP BY r.collection_year, r.breakdown_topic, r.breakdown, r.breakdown_order
 )
 SELECT t.level, t.return_id, t.la_code, t.collection_year, t.breakdown_topic, t.breakdown, t.breakdown_order,
        t.n AS ehc_plans,
@@ -513,34 +525,36 @@ SET jit = off
 AS $fn$
 BEGIN
     RETURN QUERY EXECUTE format($sql$
+-- one grouping by every dimension at once (a few thousand rows), then the
+-- breakdowns are sums of it
 WITH f AS MATERIALIZED (
-    SELECT p.return_id, p.la_code, p.collection_year, s.plans, s.age, s.placement, p.primary_need
+    SELECT p.return_id, p.la_code, p.collection_year, s.plans,
+           CASE WHEN s.age IS NULL THEN 99 WHEN s.age < 5 THEN 1 WHEN s.age <= 10 THEN 2 WHEN s.age <= 15 THEN 3
+                WHEN s.age <= 19 THEN 4 WHEN s.age <= 25 THEN 5 ELSE 6 END AS band,
+           s.placement, p.primary_need, count(*) AS n
       FROM %1$s p
      CROSS JOIN LATERAL (VALUES ('All plans', p.active_on_census, p.age_at_census, p.census_placement),
                                 ('New plans', p.new_in_period, p.age_at_start, p.start_placement)) s(plans, included, age, placement)
      WHERE s.included
+     GROUP BY 1, 2, 3, 4, 5, 6, 7
 ), g AS MATERIALIZED (
     SELECT f.return_id, f.la_code, f.collection_year, f.plans, x.breakdown_topic, x.breakdown, x.breakdown_order,
-           f.primary_need, count(*) AS n
+           f.primary_need, sum(f.n)::bigint AS n
       FROM f
       JOIN sen2.placement_category c ON c.category = f.placement
      CROSS JOIN LATERAL (VALUES
            ('Total', 'Total', NULL::int),
-           ('Age band',
-            CASE WHEN f.age IS NULL THEN 'Unknown' WHEN f.age < 5 THEN 'Under 5' WHEN f.age <= 10 THEN '5 to 10'
-                 WHEN f.age <= 15 THEN '11 to 15' WHEN f.age <= 19 THEN '16 to 19' WHEN f.age <= 25 THEN '20 to 25'
-                 ELSE '26 and over' END,
-            CASE WHEN f.age IS NULL THEN 99 WHEN f.age < 5 THEN 1 WHEN f.age <= 10 THEN 2 WHEN f.age <= 15 THEN 3
-                 WHEN f.age <= 19 THEN 4 WHEN f.age <= 25 THEN 5 ELSE 6 END),
+           ('Age band', (ARRAY['Under 5', '5 to 10', '11 to 15', '16 to 19', '20 to 25', '26 and over'])[f.band],
+            f.band),
            ('Placement group', c.placement_group, c.group_order)) x(breakdown_topic, breakdown, breakdown_order)
      GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
 ), t AS (
-    SELECT 'return'::text AS level, g.return_id, g.la_code, g.collection_year, g.plans, g.breakdown_topic, g.breakdown,
-           g.breakdown_order, g.primary_need, g.n
+    SELECT 'return'::text AS level, g.return_id, g.la_code, g.collection_year, g.plans, g.breakdown_topic,
+           coalesce(g.breakdown, 'Unknown') AS breakdown, g.breakdown_order, g.primary_need, g.n
       FROM g
     UNION ALL
-    SELECT 'total', NULL, NULL, g.collection_year, g.plans, g.breakdown_topic, g.breakdown, g.breakdown_order,
-           g.primary_need, sum(g.n)::bigint
+    SELECT 'total', NULL, NULL, g.collection_year, g.plans, g.breakdown_topic, coalesce(g.breakdown, 'Unknown'),
+           g.breakdown_order, g.primary_need, sum(g.n)::bigint
       FROM g GROUP BY g.collection_year, g.plans, g.breakdown_topic, g.breakdown, g.breakdown_order, g.primary_need
 )
 SELECT t.level, t.return_id, t.la_code, t.collection_year, t.plans, t.breakdown_topic, t.breakdown, t.breakdown_order,
