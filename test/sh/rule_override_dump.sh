@@ -19,7 +19,7 @@ INSERT INTO sen2.rule_override (rule_id, severity, note) VALUES ('R05', 'error',
 SELECT sen2.import_rule_messages(E'id,message,severity\nA04,Official wording for A04,Q');
 SELECT sen2.register_rule('LA_FEW', 'query', 'Few persons',
        $$SELECT count(*)::text AS value FROM sen2.person WHERE return_id = $1 HAVING count(*) < 100$$);
-INSERT INTO sen2.establishment (urn, has_sen_unit, has_resourced_provision) VALUES ('118002', false, true);
+INSERT INTO sen2.establishment (urn, type_of_establishment, resourced_provision_capacity) VALUES ('118002', 'Community school', 10);
 \i test/fixtures/clean_return.sql
 SELECT count(*) FROM sen2.validate(pg_temp.sen2_clean_return('886', 2026));
 SQL
