@@ -49,7 +49,7 @@ DECLARE
   ps  date;
 BEGIN
   IF to_regproc('sen2.synthesize') IS NOT NULL THEN
-    EXECUTE 'SELECT sen2.synthesize($1, $2, $3)' INTO rid USING '886', 2026, n;
+    EXECUTE 'SELECT sen2.synthesize($1, $2, $3, 1)' INTO rid USING '886', 2026, n;
     RETURN rid;
   END IF;
   rid := sen2.new_return('886', 2026, 'bench ' || n);
