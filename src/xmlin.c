@@ -356,6 +356,15 @@ cur_column(xmlin_reader *r)
 
 static void build_path(xmlin_reader *r, strbuf *b);
 
+#if defined(__GNUC__) || defined(__clang__)
+#define XMLIN_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define XMLIN_PRINTF(f, a)
+#endif
+
+static void fail(xmlin_reader *r, xmlin_error_kind kind, const char *element,
+				 const char *fmt,...) XMLIN_PRINTF(4, 5);
+
 /* The root is always a row: the return itself. */
 static bool
 is_row(const xmlin_reader *r, int node)
@@ -1204,13 +1213,13 @@ xmlin_issue_name(xmlin_issue_kind kind)
 	switch (kind)
 	{
 		case XMLIN_ISSUE_UNKNOWN:
-			return "unknown element";
+			return "unknown_element";
 		case XMLIN_ISSUE_MISPLACED:
-			return "misplaced element";
+			return "misplaced_element";
 		case XMLIN_ISSUE_REPEATED:
-			return "repeated element";
+			return "repeated_element";
 		case XMLIN_ISSUE_TEXT:
-			return "text in a group";
+			return "text_in_group";
 		case XMLIN_ISSUE_ATTRIBUTE:
 			return "attribute";
 		case XMLIN_ISSUE_NAMESPACE:

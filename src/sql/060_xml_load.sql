@@ -1,0 +1,53 @@
+-- Reading SEN2 XML files into the staging tables (src/xmlin.c, src/xml_load.c;
+-- docs/xml-reader.md).
+
+-- What a loaded file held that the layout of its year cannot place: kept
+-- here, with its line, rather than dropped.
+CREATE TABLE sen2.load_issue (
+    load_issue_id  bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    return_id      bigint NOT NULL REFERENCES sen2.return ON DELETE CASCADE,
+    line           int,
+    path           text,
+    element        text,
+    issue          text NOT NULL CHECK (issue IN ('unknown_element', 'misplaced_element',
+                                                  'repeated_element', 'text_in_group',
+                                                  'attribute', 'namespace')),
+    message        text NOT NULL,
+    value          text,
+    value_cut      boolean NOT NULL DEFAULT false
+);
+CREATE INDEX load_issue_return ON sen2.load_issue (return_id, line);
+COMMENT ON TABLE sen2.load_issue IS
+  'Parts of a loaded XML file that the layout of its year cannot place (unknown or misplaced elements, repeats, stray text, attributes), with line, path and value, so nothing in the file is silently dropped.';
+COMMENT ON COLUMN sen2.load_issue.value IS
+  'The text of the element, or its markup when it has child elements or attributes; NULL for none.';
+COMMENT ON COLUMN sen2.load_issue.value_cut IS
+  'The markup was longer than sen2.max_item_bytes and is cut there.';
+
+CREATE FUNCTION sen2.load_xml(doc text, la_code text DEFAULT NULL, collection_year int DEFAULT NULL,
+                              label text DEFAULT NULL)
+RETURNS bigint
+LANGUAGE C VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'sen2_load_xml_text';
+
+CREATE FUNCTION sen2.load_xml(doc bytea, la_code text DEFAULT NULL, collection_year int DEFAULT NULL,
+                              label text DEFAULT NULL)
+RETURNS bigint
+LANGUAGE C VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'sen2_load_xml_bytea';
+
+CREATE FUNCTION sen2.load_xml(doc xml, la_code text DEFAULT NULL, collection_year int DEFAULT NULL,
+                              label text DEFAULT NULL)
+RETURNS bigint
+LANGUAGE C VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'sen2_load_xml_text';
+
+COMMENT ON FUNCTION sen2.load_xml(text, text, int, text) IS
+  'Loads a SEN2 XML document as a new return (origin xml) and returns its return_id; all or nothing. LA and year come from the header''s LEA and Year, or from la_code / collection_year when the header lacks them.';
+COMMENT ON FUNCTION sen2.load_xml(bytea, text, int, text) IS
+  'Loads a SEN2 XML file''s bytes (e.g. pg_read_binary_file) as a new return; the file''s encoding declaration or BOM is honoured (UTF-8 by default).';
+COMMENT ON FUNCTION sen2.load_xml(xml, text, int, text) IS
+  'Loads a SEN2 XML document held as xml as a new return.';
