@@ -27,7 +27,7 @@ SELECT code, label, origin FROM sen2.code WHERE collection_year = 2026 AND code_
 SELECT c.relname, x.cond
   FROM pg_extension e, unnest(e.extconfig, e.extcondition) AS x(oid, cond)
   JOIN pg_class c ON c.oid = x.oid
- WHERE e.extname = 'sen2' ORDER BY 1;
+ WHERE e.extname = 'sen2' AND c.relname LIKE 'ref\_%' ORDER BY 1;
 
 -- Starting a new year.
 SELECT sen2.copy_reference_year(2027, 2028, '2028-01-20') > 100 AS copied;

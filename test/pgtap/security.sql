@@ -1,0 +1,65 @@
+-- Roles, grants, row-level security by LA, and a hostile search_path.
+BEGIN;
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS pgtap;
+CREATE EXTENSION IF NOT EXISTS sen2;
+SELECT plan(16);
+
+CREATE ROLE tap_la_a LOGIN IN ROLE sen2_writer;
+CREATE ROLE tap_la_b LOGIN IN ROLE sen2_writer;
+CREATE ROLE tap_region LOGIN IN ROLE sen2_reader;
+CREATE ROLE tap_nobody LOGIN;
+INSERT INTO sen2.la_access (role_name, la_code) VALUES ('tap_la_a', '201'), ('tap_la_b', '202'), ('tap_region', '*');
+SELECT sen2.new_return('203', 2026, 'nobody''s');
+
+SET ROLE tap_la_a;
+SELECT lives_ok($$SELECT sen2.new_return('201', 2026, 'A')$$, 'a writer creates a return for its own LA');
+SELECT throws_ok($$SELECT sen2.new_return('202', 2026, 'B by A')$$, '42501', NULL,
+                 'a writer cannot create a return for another LA');
+SELECT lives_ok($$INSERT INTO sen2.person (return_id, surname) SELECT return_id, 'Alpha' FROM sen2.return$$,
+                'a writer adds persons to its returns');
+SELECT is((SELECT count(*) FROM sen2.return), 1::bigint, 'LA A sees one return');
+RESET ROLE;
+
+SET ROLE tap_la_b;
+SELECT lives_ok($$SELECT sen2.new_return('202', 2026, 'B')$$, 'LA B creates its return');
+SELECT is((SELECT string_agg(la_code, ',') FROM sen2.return), '202', 'LA B sees only its own return');
+SELECT is((SELECT count(*) FROM sen2.person), 0::bigint, 'LA B sees none of LA A''s persons');
+SELECT throws_ok(format('INSERT INTO sen2.person (return_id, surname) VALUES (%s, %L)',
+                        (SELECT max(return_id) FROM sen2.return) - 1, 'Intruder'),
+                 '42501', NULL, 'LA B cannot add a person to a return it cannot see');
+SELECT is((SELECT count(*) FROM sen2.collection), 5::bigint, 'writers read the reference data');
+SELECT throws_ok($$INSERT INTO sen2.ref_code (collection_year, code_set, code, label) VALUES (2026, 'sex', 'X', 'x')$$,
+                 '42501', NULL, 'only sen2_admin changes reference data');
+RESET ROLE;
+
+SET ROLE tap_region;
+SELECT is((SELECT string_agg(la_code, ',' ORDER BY la_code) FROM sen2.return), '201,202,203', 'a regional role sees every LA');
+SELECT throws_ok($$DELETE FROM sen2.person$$, '42501', NULL, 'a reader cannot change data');
+RESET ROLE;
+
+SET ROLE tap_nobody;
+SELECT throws_ok($$SELECT count(*) FROM sen2.return$$, '42501', NULL, 'a role outside the sen2 groups has no access');
+RESET ROLE;
+
+-- Views run with the caller's rights (so row-level security applies).
+SELECT is((SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = 'sen2' AND c.relkind = 'v'
+              AND NOT coalesce('security_invoker=true' = ANY (c.reloptions), false)), 0::bigint,
+          'every sen2 view is security_invoker');
+
+-- A hostile object earlier in the search_path does not hijack sen2's functions.
+CREATE SCHEMA tap_evil;
+CREATE FUNCTION tap_evil.now() RETURNS timestamptz LANGUAGE sql AS $$SELECT '1999-01-01'::timestamptz$$;
+CREATE FUNCTION tap_evil.to_char(timestamp, text) RETURNS text LANGUAGE sql AS $$SELECT 'hijacked'$$;
+CREATE TABLE tap_evil.collection (collection_year int, reference_date date);
+SET search_path = tap_evil, public;
+SELECT sen2.new_return('201', 2025) AS evil_rid \gset
+RESET search_path;
+SELECT is((SELECT reference_date FROM sen2.return WHERE return_id = :evil_rid),
+          '2025-01-16', 'new_return reads sen2.collection, not a look-alike');
+SELECT ok((SELECT date_time ~ '^\d{4}-\d\d-\d\dT' FROM sen2.return WHERE return_id = :evil_rid),
+          'new_return calls pg_catalog functions, not look-alikes');
+
+SELECT * FROM finish();
+ROLLBACK;
