@@ -28,11 +28,16 @@
 #include "commands/sequence.h"
 #include "executor/spi.h"
 #include "fmgr.h"
+#include "catalog/pg_authid.h"
 #include "lib/stringinfo.h"
+#include "libpq/libpq-fs.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/array.h"
+#include "storage/fd.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/fmgrprotos.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -387,13 +392,13 @@ report_error(const xmlin_error *e)
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 					 errmsg("the SEN2 document nests elements too deeply"),
-					 errdetail("%s: <%s> is %s (under %s).", where, el, msg, path),
+					 errdetail("%s: <%s> is %s, under %s.", where, el, msg, path),
 					 errhint("A SEN2 return is 8 elements deep; this document is not one.")));
 			break;
 		case XMLIN_ERR_TOO_LONG:
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("the value of <%s> is longer than sen2.max_item_bytes (%d bytes)",
+					 errmsg("the text in <%s> is longer than sen2.max_item_bytes (%d bytes)",
 							el, sen2_max_item_bytes),
 					 errdetail("%s, at %s: %s.", where, path, msg),
 					 errhint("No SEN2 item is that long. If the value is genuine, raise the limit: SET sen2.max_item_bytes = '1MB'.")));
@@ -402,6 +407,12 @@ report_error(const xmlin_error *e)
 			ereport(ERROR,
 					(errcode(ERRCODE_OUT_OF_MEMORY),
 					 errmsg("out of memory while reading the SEN2 document")));
+			break;
+		case XMLIN_ERR_READ:
+			ereport(ERROR,
+					(errcode(ERRCODE_IO_ERROR),
+					 errmsg("could not read the SEN2 document"),
+					 errdetail("after line %d.", e->line)));
 			break;
 		case XMLIN_ERR_LAYOUT:
 			elog(ERROR, "SEN2 layout rejected by the reader: %s", msg);
@@ -422,8 +433,7 @@ report_error(const xmlin_error *e)
 typedef void (*event_fn) (void *state, const xmlin_event *ev, bool *stop);
 
 static void
-walk_document(const char *buf, size_t len, bool is_text, LdLayout *L,
-			  event_fn fn, void *state)
+walk_document(const Sen2XmlSource *src, LdLayout *L, event_fn fn, void *state)
 {
 	PgXmlErrorContext *volatile xerr;
 	xmlin_reader *volatile r = NULL;
@@ -432,7 +442,9 @@ walk_document(const char *buf, size_t len, bool is_text, LdLayout *L,
 
 	memset(&opt, 0, sizeof(opt));
 	opt.max_item_bytes = (size_t) sen2_max_item_bytes;
-	opt.input_is_utf8 = is_text;
+	opt.input_is_utf8 = src->is_text;
+	if (src->read != NULL && src->rewind != NULL)
+		src->rewind(src->arg);
 	xerr = pg_xml_init(PG_XML_STRICTNESS_ALL);
 	PG_TRY();
 	{
@@ -442,7 +454,10 @@ walk_document(const char *buf, size_t len, bool is_text, LdLayout *L,
 
 		layout.nodes = L->nodes;
 		layout.nnodes = L->nnodes;
-		r = xmlin_open(buf, len, &layout, &opt);
+		if (src->read != NULL)
+			r = xmlin_open_stream(src->read, src->arg, &layout, &opt);
+		else
+			r = xmlin_open(src->buf, src->len, &layout, &opt);
 		if (r == NULL)
 			ereport(ERROR,
 					(errcode(ERRCODE_OUT_OF_MEMORY),
@@ -1212,7 +1227,7 @@ choose_la(const HeaderScan *h, const char *given)
 }
 
 int64
-sen2_load_document(const char *buf, size_t len, bool is_text,
+sen2_load_document(const Sen2XmlSource *src,
 				   const char *la_code, int collection_year, const char *label)
 {
 	MemoryContext loadcxt;
@@ -1236,7 +1251,7 @@ sen2_load_document(const char *buf, size_t len, bool is_text,
 	/* pass 1: Year and LEA */
 	memset(&h, 0, sizeof(h));
 	h.L = load_layout(0);
-	walk_document(buf, len, is_text, h.L, header_event, &h);
+	walk_document(src, h.L, header_event, &h);
 	year = choose_year(&h, collection_year);
 	la = choose_la(&h, la_code);
 
@@ -1271,7 +1286,7 @@ sen2_load_document(const char *buf, size_t len, bool is_text,
 	ld.return_vals = palloc0(sizeof(text *) * Max(ld.L->mods[ld.L->root_module].ncols, 1));
 
 	/* pass 2: everything */
-	walk_document(buf, len, is_text, ld.L, load_event, &ld);
+	walk_document(src, ld.L, load_event, &ld);
 	flush_batch(&ld);
 	MemoryContextSwitchTo(loadcxt);
 	write_header(&ld);
@@ -1293,44 +1308,27 @@ opt_text(FunctionCallInfo fcinfo, int n)
 	return text_to_cstring(PG_GETARG_TEXT_PP(n));
 }
 
-static int64
-load_common(FunctionCallInfo fcinfo, bool is_text)
+static void
+check_document_arg(FunctionCallInfo fcinfo)
 {
-	const char *buf;
-	size_t		len;
-	char	   *la = opt_text(fcinfo, 1);
-	int			year = (PG_NARGS() > 2 && !PG_ARGISNULL(2)) ? PG_GETARG_INT32(2) : 0;
-	char	   *label = opt_text(fcinfo, 3);
-	int64		id;
-
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("the SEN2 document is NULL"),
 				 errhint("Check how the file was read: pg_read_binary_file() returns NULL for a missing file only with missing_ok.")));
-	if (is_text)
-	{
-		text	   *t = PG_GETARG_TEXT_PP(0);
+}
 
-		buf = VARDATA_ANY(t);
-		len = VARSIZE_ANY_EXHDR(t);
-		if (GetDatabaseEncoding() != PG_UTF8 && len > 0)
-		{
-			buf = (const char *) pg_do_encoding_conversion((unsigned char *) buf, (int) len,
-														   GetDatabaseEncoding(), PG_UTF8);
-			len = strlen(buf);
-		}
-	}
-	else
-	{
-		bytea	   *b = PG_GETARG_BYTEA_PP(0);
+static int64
+load_source(FunctionCallInfo fcinfo, const Sen2XmlSource *src)
+{
+	char	   *la = opt_text(fcinfo, 1);
+	int			year = (PG_NARGS() > 2 && !PG_ARGISNULL(2)) ? PG_GETARG_INT32(2) : 0;
+	char	   *label = opt_text(fcinfo, 3);
+	int64		id;
 
-		buf = VARDATA_ANY(b);
-		len = VARSIZE_ANY_EXHDR(b);
-	}
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	id = sen2_load_document(buf, len, is_text, la, year, label);
+	id = sen2_load_document(src, la, year, label);
 	SPI_finish();
 	return id;
 }
@@ -1339,12 +1337,161 @@ PG_FUNCTION_INFO_V1(sen2_load_xml_text);
 Datum
 sen2_load_xml_text(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_INT64(load_common(fcinfo, true));
+	Sen2XmlSource src;
+	text	   *t;
+
+	check_document_arg(fcinfo);
+	t = PG_GETARG_TEXT_PP(0);
+	memset(&src, 0, sizeof(src));
+	src.is_text = true;
+	src.buf = VARDATA_ANY(t);
+	src.len = VARSIZE_ANY_EXHDR(t);
+	if (GetDatabaseEncoding() != PG_UTF8 && src.len > 0)
+	{
+		src.buf = (const char *) pg_do_encoding_conversion((unsigned char *) src.buf, (int) src.len,
+														   GetDatabaseEncoding(), PG_UTF8);
+		src.len = strlen(src.buf);
+	}
+	PG_RETURN_INT64(load_source(fcinfo, &src));
 }
 
 PG_FUNCTION_INFO_V1(sen2_load_xml_bytea);
 Datum
 sen2_load_xml_bytea(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_INT64(load_common(fcinfo, false));
+	Sen2XmlSource src;
+	bytea	   *b;
+
+	check_document_arg(fcinfo);
+	b = PG_GETARG_BYTEA_PP(0);
+	memset(&src, 0, sizeof(src));
+	src.buf = VARDATA_ANY(b);
+	src.len = VARSIZE_ANY_EXHDR(b);
+	PG_RETURN_INT64(load_source(fcinfo, &src));
+}
+
+/* A server file, read in chunks: files of any size, memory stays flat. */
+typedef struct FileStream
+{
+	FILE	   *f;
+	const char *path;
+} FileStream;
+
+static long
+file_read(void *arg, char *buf, size_t size)
+{
+	FileStream *fs = arg;
+	size_t		n;
+
+	CHECK_FOR_INTERRUPTS();
+	n = fread(buf, 1, size, fs->f);
+	if (n == 0 && ferror(fs->f))
+		ereport(ERROR,
+				(errcode_for_file_access(),
+				 errmsg("could not read file \"%s\": %m", fs->path)));
+	return (long) n;
+}
+
+static void
+file_rewind(void *arg)
+{
+	FileStream *fs = arg;
+
+	if (fseeko(fs->f, 0, SEEK_SET) != 0)
+		ereport(ERROR,
+				(errcode_for_file_access(),
+				 errmsg("could not seek in file \"%s\": %m", fs->path)));
+	clearerr(fs->f);
+}
+
+PG_FUNCTION_INFO_V1(sen2_load_xml_file);
+Datum
+sen2_load_xml_file(PG_FUNCTION_ARGS)
+{
+	Sen2XmlSource src;
+	FileStream	fs;
+	char	   *path;
+	int64		id;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("the file name is NULL")));
+	/* the same rule as pg_read_binary_file on files outside the data directory */
+	if (!has_privs_of_role(GetUserId(), ROLE_PG_READ_SERVER_FILES))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to read a file on the server"),
+				 errdetail("Only roles with the privileges of pg_read_server_files may read server files."),
+				 errhint("Pass the file's contents instead, e.g. with psql: \\set doc `cat file.xml` then sen2.load_xml(:'doc'), or load it as a large object and use sen2.load_xml_lo().")));
+	path = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	canonicalize_path(path);
+	fs.path = path;
+	fs.f = AllocateFile(path, PG_BINARY_R);
+	if (fs.f == NULL)
+		ereport(ERROR,
+				(errcode_for_file_access(),
+				 errmsg("could not open file \"%s\" for reading: %m", path)));
+	memset(&src, 0, sizeof(src));
+	src.read = file_read;
+	src.rewind = file_rewind;
+	src.arg = &fs;
+	id = load_source(fcinfo, &src);
+	FreeFile(fs.f);
+	PG_RETURN_INT64(id);
+}
+
+/* A large object (e.g. from psql's \lo_import), read in chunks. */
+typedef struct LoStream
+{
+	int32		fd;
+} LoStream;
+
+static long
+lo_stream_read(void *arg, char *buf, size_t size)
+{
+	LoStream   *ls = arg;
+	bytea	   *chunk;
+	long		n;
+
+	CHECK_FOR_INTERRUPTS();
+	chunk = DatumGetByteaPP(DirectFunctionCall2(be_loread, Int32GetDatum(ls->fd),
+												Int32GetDatum((int32) size)));
+	n = (long) VARSIZE_ANY_EXHDR(chunk);
+	memcpy(buf, VARDATA_ANY(chunk), n);
+	pfree(chunk);
+	return n;
+}
+
+static void
+lo_stream_rewind(void *arg)
+{
+	LoStream   *ls = arg;
+
+	DirectFunctionCall3(be_lo_lseek64, Int32GetDatum(ls->fd), Int64GetDatum(0),
+						Int32GetDatum(SEEK_SET));
+}
+
+PG_FUNCTION_INFO_V1(sen2_load_xml_lo);
+Datum
+sen2_load_xml_lo(PG_FUNCTION_ARGS)
+{
+	Sen2XmlSource src;
+	LoStream	ls;
+	int64		id;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("the large object id is NULL")));
+	/* lo_open checks the caller's SELECT privilege on the object */
+	ls.fd = DatumGetInt32(DirectFunctionCall2(be_lo_open, PG_GETARG_DATUM(0),
+											  Int32GetDatum(INV_READ)));
+	memset(&src, 0, sizeof(src));
+	src.read = lo_stream_read;
+	src.rewind = lo_stream_rewind;
+	src.arg = &ls;
+	id = load_source(fcinfo, &src);
+	DirectFunctionCall1(be_lo_close, Int32GetDatum(ls.fd));
+	PG_RETURN_INT64(id);
 }

@@ -61,9 +61,13 @@ typedef struct frame
 
 struct xmlin_reader
 {
-	const unsigned char *in;
+	const unsigned char *in;	/* a document in memory, or */
 	size_t		inlen;
 	size_t		inpos;
+	xmlin_read_fn read;			/* a stream, read into sbuf */
+	void	   *read_arg;
+	char	   *sbuf;
+	bool		nonblank;		/* input fed so far has more than blanks */
 	const xmlin_layout *layout;
 	const xmlin_node *nodes;
 	int			nnodes;
@@ -116,6 +120,7 @@ struct xmlin_reader
 	int			qpos;
 	strbuf		arena;
 
+	bool		input_done;		/* all input has been fed */
 	bool		finished;
 	bool		failed;
 	xmlin_error err;
@@ -694,7 +699,7 @@ on_start(void *ud, const xmlChar *name, const xmlChar *prefix,
 	if (r->depth >= XMLIN_MAX_DEPTH)
 	{
 		fail(r, XMLIN_ERR_DEPTH, (const char *) name,
-			 "elements nested more than %d deep", XMLIN_MAX_DEPTH);
+			 "nested more than %d elements deep", XMLIN_MAX_DEPTH);
 		return;
 	}
 
@@ -912,8 +917,7 @@ on_error(void *ud, xmlErrorPtr e)
 	switch (e->code)
 	{
 		case XML_ERR_DOCUMENT_EMPTY:
-			r->err.kind = is_blank((const char *) r->in, r->inlen)
-				? XMLIN_ERR_EMPTY : XMLIN_ERR_SYNTAX;
+			r->err.kind = r->nonblank ? XMLIN_ERR_SYNTAX : XMLIN_ERR_EMPTY;
 			break;
 		case XML_ERR_UNKNOWN_ENCODING:
 		case XML_ERR_UNSUPPORTED_ENCODING:
@@ -932,10 +936,16 @@ on_error(void *ud, xmlErrorPtr e)
 	r->err.line = e->line;
 	r->err.column = e->int2;
 	copy_clean(r->err.message, sizeof(r->err.message), e->message);
-	if (e->code == XML_ERR_DOCUMENT_EMPTY && r->err.kind == XMLIN_ERR_SYNTAX)
+	if (e->code == XML_ERR_DOCUMENT_END && !r->root_seen && !r->nonblank)
+	{
+		r->err.kind = XMLIN_ERR_EMPTY;
+		snprintf(r->err.message, sizeof(r->err.message),
+				 "the document holds only blank space");
+	}
+	else if (e->code == XML_ERR_DOCUMENT_EMPTY && r->err.kind == XMLIN_ERR_SYNTAX)
 		snprintf(r->err.message, sizeof(r->err.message),
 				 "no XML element found: not an XML document");
-	else if (e->code == XML_ERR_DOCUMENT_END && r->depth > 0 && r->inpos >= r->inlen)
+	else if (e->code == XML_ERR_DOCUMENT_END && r->depth > 0 && r->input_done)
 	{
 		/* libxml2's push parser says "Extra content" at a truncation */
 		snprintf(r->err.message, sizeof(r->err.message),
@@ -1031,18 +1041,13 @@ index_layout(xmlin_reader *r)
 	return ok;
 }
 
-xmlin_reader *
-xmlin_open(const char *buf, size_t len, const xmlin_layout *layout,
-		   const xmlin_options *options)
+static xmlin_reader *
+open_common(const xmlin_layout *layout, const xmlin_options *options)
 {
 	xmlin_reader *r = calloc(1, sizeof(xmlin_reader));
-	size_t		first;
-	int			opts;
 
 	if (r == NULL)
 		return NULL;
-	r->in = (const unsigned char *) buf;
-	r->inlen = buf ? len : 0;
 	r->layout = layout;
 	r->nodes = layout->nodes;
 	r->nnodes = layout->nnodes;
@@ -1063,19 +1068,7 @@ xmlin_open(const char *buf, size_t len, const xmlin_layout *layout,
 	}
 	r->count_pool = calloc((size_t) XMLIN_MAX_DEPTH * r->maxslots, sizeof(int));
 	if (r->count_pool == NULL)
-	{
 		nomem(r);
-		return r;
-	}
-	if (r->inlen == 0)
-	{
-		r->failed = true;
-		r->err.kind = XMLIN_ERR_EMPTY;
-		r->err.line = 1;
-		r->err.column = 1;
-		snprintf(r->err.message, sizeof(r->err.message), "the document is empty");
-		return r;
-	}
 
 	memset(&r->sax, 0, sizeof(r->sax));
 	r->sax.initialized = XML_SAX2_MAGIC;
@@ -1086,21 +1079,61 @@ xmlin_open(const char *buf, size_t len, const xmlin_layout *layout,
 	r->sax.cdataBlock = on_text;
 	r->sax.internalSubset = on_doctype;
 	r->sax.serror = on_error;
-
-	/* four bytes let libxml2 detect the encoding (BOM, UTF-16, ...) */
-	first = r->inlen < 4 ? r->inlen : 4;
-	r->ctxt = xmlCreatePushParserCtxt(&r->sax, r, (const char *) r->in, (int) first, NULL);
-	if (r->ctxt == NULL)
-	{
-		nomem(r);
-		return r;
-	}
-	r->inpos = first;
-	opts = XML_PARSE_NONET;
-	if (r->utf8)
-		opts |= XML_PARSE_IGNORE_ENC;
-	xmlCtxtUseOptions(r->ctxt, opts);
 	return r;
+}
+
+xmlin_reader *
+xmlin_open(const char *buf, size_t len, const xmlin_layout *layout,
+		   const xmlin_options *options)
+{
+	xmlin_reader *r = open_common(layout, options);
+
+	if (r == NULL)
+		return NULL;
+	r->in = (const unsigned char *) buf;
+	r->inlen = buf ? len : 0;
+	return r;
+}
+
+xmlin_reader *
+xmlin_open_stream(xmlin_read_fn read, void *arg, const xmlin_layout *layout,
+				  const xmlin_options *options)
+{
+	xmlin_reader *r = open_common(layout, options);
+
+	if (r == NULL)
+		return NULL;
+	r->read = read;
+	r->read_arg = arg;
+	r->sbuf = malloc(r->chunk);
+	if (r->sbuf == NULL)
+		nomem(r);
+	return r;
+}
+
+/* The next piece of input (NULL at the end). */
+static const char *
+take_input(xmlin_reader *r, size_t *n)
+{
+	if (r->read != NULL)
+	{
+		long		got = r->read(r->read_arg, r->sbuf, r->chunk);
+
+		if (got < 0 || (size_t) got > r->chunk)
+		{
+			fail(r, XMLIN_ERR_READ, NULL, "the document could not be read");
+			return NULL;
+		}
+		*n = (size_t) got;
+		return got > 0 ? r->sbuf : NULL;
+	}
+	*n = r->inlen - r->inpos;
+	if (*n == 0)
+		return NULL;
+	if (*n > r->chunk)
+		*n = r->chunk;
+	r->inpos += *n;
+	return (const char *) r->in + r->inpos - *n;
 }
 
 /* Feed the parser until it has produced events, an error or the end. */
@@ -1112,17 +1145,52 @@ refill(xmlin_reader *r)
 	r->arena.len = 0;
 	while (r->qlen == 0 && !r->failed && !r->finished)
 	{
-		if (r->inpos < r->inlen)
-		{
-			size_t		n = r->inlen - r->inpos;
+		size_t		n = 0;
+		const char *p = take_input(r, &n);
 
-			if (n > r->chunk)
-				n = r->chunk;
-			xmlParseChunk(r->ctxt, (const char *) r->in + r->inpos, (int) n, 0);
-			r->inpos += n;
+		if (r->failed)
+			break;
+		if (r->ctxt == NULL)
+		{
+			size_t		first;
+
+			if (p == NULL)
+			{
+				r->failed = true;
+				r->err.kind = XMLIN_ERR_EMPTY;
+				r->err.line = 1;
+				r->err.column = 1;
+				snprintf(r->err.message, sizeof(r->err.message), "the document is empty");
+				break;
+			}
+			/* four bytes let libxml2 detect the encoding (BOM, UTF-16, ...) */
+			first = n < 4 ? n : 4;
+			r->ctxt = xmlCreatePushParserCtxt(&r->sax, r, p, (int) first, NULL);
+			if (r->ctxt == NULL)
+			{
+				nomem(r);
+				break;
+			}
+			xmlCtxtUseOptions(r->ctxt, XML_PARSE_NONET |
+							  (r->utf8 ? XML_PARSE_IGNORE_ENC : 0));
+			if (!is_blank(p, first))
+				r->nonblank = true;
+			p += first;
+			n -= first;
+			if (n == 0 && first == 4)
+				continue;
+			if (n == 0)
+				p = NULL;
+		}
+		if (p != NULL)
+		{
+			if (!r->nonblank && !is_blank(p, n))
+				r->nonblank = true;
+			xmlParseChunk(r->ctxt, p, (int) n, 0);
 		}
 		else
 		{
+			r->input_done = true;
 			xmlParseChunk(r->ctxt, NULL, 0, 1);
 			r->finished = true;
 			if (!r->failed && (!r->root_seen || r->depth != 0))
@@ -1204,6 +1272,7 @@ xmlin_close(xmlin_reader *r)
 	free(r->cap_path.data);
 	free(r->q);
 	free(r->arena.data);
+	free(r->sbuf);
 	free(r);
 }
 
@@ -1251,6 +1320,8 @@ xmlin_error_name(xmlin_error_kind kind)
 			return "value too long";
 		case XMLIN_ERR_NOMEM:
 			return "out of memory";
+		case XMLIN_ERR_READ:
+			return "read error";
 		case XMLIN_ERR_LAYOUT:
 			return "invalid layout";
 	}

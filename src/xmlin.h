@@ -122,6 +122,7 @@ typedef enum xmlin_error_kind
 	XMLIN_ERR_DEPTH,			/* nesting deeper than XMLIN_MAX_DEPTH */
 	XMLIN_ERR_TOO_LONG,			/* a text run over max_item_bytes */
 	XMLIN_ERR_NOMEM,
+	XMLIN_ERR_READ,				/* the stream reported a read error */
 	XMLIN_ERR_LAYOUT			/* the caller's layout is not a tree */
 } xmlin_error_kind;
 
@@ -138,10 +139,20 @@ typedef struct xmlin_error
 
 typedef struct xmlin_reader xmlin_reader;
 
-/* NULL only when memory runs out. */
+/*
+ * A stream: fills buf with at most size bytes and returns how many, 0 at
+ * the end, -1 on a read error.  It is only ever called from xmlin_next(),
+ * outside libxml2, so it may longjmp; xmlin_close() is still safe after.
+ */
+typedef long (*xmlin_read_fn) (void *arg, char *buf, size_t size);
+
+/* A document in memory, or read from a stream.  NULL only on no memory. */
 extern xmlin_reader *xmlin_open(const char *buf, size_t len,
 								const xmlin_layout *layout,
 								const xmlin_options *options);
+extern xmlin_reader *xmlin_open_stream(xmlin_read_fn read, void *arg,
+									   const xmlin_layout *layout,
+									   const xmlin_options *options);
 extern const xmlin_event *xmlin_next(xmlin_reader *r);
 extern const xmlin_error *xmlin_get_error(const xmlin_reader *r);
 extern void xmlin_close(xmlin_reader *r);

@@ -51,3 +51,22 @@ COMMENT ON FUNCTION sen2.load_xml(bytea, text, int, text) IS
   'Loads a SEN2 XML file''s bytes (e.g. pg_read_binary_file) as a new return; the file''s encoding declaration or BOM is honoured (UTF-8 by default).';
 COMMENT ON FUNCTION sen2.load_xml(xml, text, int, text) IS
   'Loads a SEN2 XML document held as xml as a new return.';
+
+CREATE FUNCTION sen2.load_xml_file(path text, la_code text DEFAULT NULL, collection_year int DEFAULT NULL,
+                                   label text DEFAULT NULL)
+RETURNS bigint
+LANGUAGE C VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'sen2_load_xml_file';
+REVOKE ALL ON FUNCTION sen2.load_xml_file(text, text, int, text) FROM PUBLIC;
+COMMENT ON FUNCTION sen2.load_xml_file(text, text, int, text) IS
+  'Loads a SEN2 XML file from the database server''s disk, streaming it (any size, memory stays flat); needs the privileges of pg_read_server_files and EXECUTE, which is not granted to PUBLIC.';
+
+CREATE FUNCTION sen2.load_xml_lo(loid oid, la_code text DEFAULT NULL, collection_year int DEFAULT NULL,
+                                 label text DEFAULT NULL)
+RETURNS bigint
+LANGUAGE C VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'sen2_load_xml_lo';
+COMMENT ON FUNCTION sen2.load_xml_lo(oid, text, int, text) IS
+  'Loads a SEN2 XML file stored as a large object (psql: \lo_import file.xml), streaming it: any size, memory stays flat.';

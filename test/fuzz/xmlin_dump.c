@@ -4,9 +4,10 @@
  *		using the fixed 2024 layout: a debugging aid and the "reader alone"
  *		timing in bench/xml_reader.sh.
  *
- *	xmlin_dump [-t] [-q] [-m max_item_bytes] [-c chunk_bytes] FILE
+ *	xmlin_dump [-t] [-q] [-s] [-m max_item_bytes] [-c chunk_bytes] FILE
  *		-t	treat the input as text (ignore its encoding declaration)
  *		-q	print only the totals
+ *		-s	read the file as a stream (memory stays flat) instead of whole
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,14 @@
 
 #include "xmlin.h"
 #include "xmlin_layout.h"
+
+static long
+file_read(void *arg, char *buf, size_t size)
+{
+	size_t		n = fread(buf, 1, size, (FILE *) arg);
+
+	return ferror((FILE *) arg) ? -1 : (long) n;
+}
 
 static void
 quiet(void *ctx, xmlErrorPtr e)
@@ -31,6 +40,7 @@ main(int argc, char **argv)
 {
 	xmlin_options opt = {65536, false, 0};
 	bool		q = false;
+	bool		stream = false;
 	int			c;
 	FILE	   *f;
 	char	   *buf;
@@ -39,9 +49,11 @@ main(int argc, char **argv)
 	long		counts[6] = {0};
 	int			rc = 0;
 
-	while ((c = getopt(argc, argv, "tqm:c:")) != -1)
+	while ((c = getopt(argc, argv, "tqsm:c:")) != -1)
 	{
-		if (c == 't')
+		if (c == 's')
+			stream = true;
+		else if (c == 't')
 			opt.input_is_utf8 = true;
 		else if (c == 'q')
 			q = true;
@@ -54,8 +66,15 @@ main(int argc, char **argv)
 	}
 	if (optind >= argc || (f = fopen(argv[optind], "rb")) == NULL)
 	{
-		fprintf(stderr, "usage: xmlin_dump [-t] [-q] [-m bytes] [-c bytes] FILE\n");
+		fprintf(stderr, "usage: xmlin_dump [-t] [-q] [-s] [-m bytes] [-c bytes] FILE\n");
 		return 2;
+	}
+	xmlSetStructuredErrorFunc(NULL, quiet);
+	if (stream)
+	{
+		buf = NULL;
+		r = xmlin_open_stream(file_read, f, &sen2_test_layout, &opt);
+		goto run;
 	}
 	fseek(f, 0, SEEK_END);
 	n = ftell(f);
@@ -64,9 +83,9 @@ main(int argc, char **argv)
 	if (buf == NULL || fread(buf, 1, n, f) != (size_t) n)
 		return 2;
 	fclose(f);
-	xmlSetStructuredErrorFunc(NULL, quiet);
-
+	f = NULL;
 	r = xmlin_open(buf, n, &sen2_test_layout, &opt);
+run:
 	for (;;)
 	{
 		const xmlin_event *ev = xmlin_next(r);
@@ -111,5 +130,7 @@ main(int argc, char **argv)
 	printf("rows %ld items %ld issues %ld\n", counts[XMLIN_ROW_START], counts[XMLIN_ITEM], counts[XMLIN_ISSUE]);
 	xmlin_close(r);
 	free(buf);
+	if (f)
+		fclose(f);
 	return rc;
 }

@@ -8,7 +8,8 @@
  *		$(pkg-config --libs libxml-2.0) -o xmlin_fuzz
  *
  * The first input byte picks the options (text or bytes input, a tiny
- * value cap, a tiny chunk size), the rest is the document.  Besides the
+ * value cap, a tiny chunk size, a stream handing out uneven pieces), the
+ * rest is the document.  Besides the
  * sanitizers, the harness checks the reader's promises: rows open and
  * close in pairs, nodes are in range and of the right kind, every string
  * is NUL-free valid UTF-8 of the stated length, values respect the cap,
@@ -66,6 +67,30 @@ check_utf8(const char *s, size_t len)
 	}
 }
 
+/* A stream over the input that hands it out in uneven pieces. */
+typedef struct piece_stream
+{
+	const char *data;
+	size_t		len;
+	size_t		pos;
+	unsigned	step;
+} piece_stream;
+
+static long
+piece_read(void *arg, char *buf, size_t size)
+{
+	piece_stream *ps = arg;
+	size_t		n = 1 + (ps->step++ * 7919u) % 97u;
+
+	if (n > size)
+		n = size;
+	if (n > ps->len - ps->pos)
+		n = ps->len - ps->pos;
+	memcpy(buf, ps->data + ps->pos, n);
+	ps->pos += n;
+	return (long) n;
+}
+
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
@@ -89,7 +114,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	opt.max_item_bytes = caps[(flags >> 1) & 3];
 	opt.chunk_bytes = chunks[(flags >> 3) & 3];
 
-	r = xmlin_open((const char *) data + 1, size - 1, &sen2_test_layout, &opt);
+	if (flags & 32)
+	{
+		static piece_stream ps;
+
+		ps.data = (const char *) data + 1;
+		ps.len = size - 1;
+		ps.pos = 0;
+		ps.step = 0;
+		r = xmlin_open_stream(piece_read, &ps, &sen2_test_layout, &opt);
+	}
+	else
+		r = xmlin_open((const char *) data + 1, size - 1, &sen2_test_layout, &opt);
 	CHECK(r != NULL);
 	for (;;)
 	{
