@@ -403,6 +403,14 @@ report_error(const xmlin_error *e)
 					 errdetail("%s, at %s: %s.", where, path, msg),
 					 errhint("No SEN2 item is that long. If the value is genuine, raise the limit: SET sen2.max_item_bytes = '1MB'.")));
 			break;
+		case XMLIN_ERR_MARKUP_TOO_LONG:
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("the SEN2 document has a tag or comment longer than %d kB",
+							XMLIN_MAX_MARKUP / 1024),
+					 errdetail("%s%s%s: %s.", where, path[0] ? ", inside " : "", path, msg),
+					 errhint("SEN2 tags are short and carry no attributes; this document is damaged or not a SEN2 return.")));
+			break;
 		case XMLIN_ERR_NOMEM:
 			ereport(ERROR,
 					(errcode(ERRCODE_OUT_OF_MEMORY),

@@ -68,6 +68,8 @@ struct xmlin_reader
 	void	   *read_arg;
 	char	   *sbuf;
 	bool		nonblank;		/* input fed so far has more than blanks */
+	size_t		fed;			/* bytes given to the parser so far */
+	size_t		progress;		/* fed when the parser last reported anything */
 	const xmlin_layout *layout;
 	const xmlin_node *nodes;
 	int			nnodes;
@@ -97,6 +99,7 @@ struct xmlin_reader
 	bool		gtext_blank;
 	int			gtext_line;
 	size_t		run;			/* length of the current text run */
+	int			mark_line;		/* line where the last markup ended */
 
 	/* a stray element being captured (cap_depth < 0: none) */
 	int			cap_depth;
@@ -649,8 +652,19 @@ static void
 flush_group_text(xmlin_reader *r)
 {
 	if (r->gtext.len > 0 && !r->gtext_blank)
-		issue_here(r, XMLIN_ISSUE_TEXT, r->gtext_line, NULL,
-				   r->gtext.data, r->gtext.len);
+	{
+		/*
+		 * The text's line, counted from the end of the markup before it:
+		 * libxml2's own line moves on while it reads a run of text.
+		 */
+		int			line = r->gtext_line;
+		size_t		i;
+
+		for (i = 0; i < r->gtext.len && is_blank(r->gtext.data + i, 1); i++)
+			if (r->gtext.data[i] == '\n')
+				line++;
+		issue_here(r, XMLIN_ISSUE_TEXT, line, NULL, r->gtext.data, r->gtext.len);
+	}
 	r->gtext.len = 0;
 	r->gtext_blank = true;
 }
@@ -692,9 +706,11 @@ on_start(void *ud, const xmlChar *name, const xmlChar *prefix,
 	int			count;
 	const xmlin_node *cn;
 
+	r->progress = r->fed;
 	if (r->failed)
 		return;
 	line = cur_line(r);
+	r->mark_line = line;
 	r->run = 0;
 	if (r->depth >= XMLIN_MAX_DEPTH)
 	{
@@ -782,9 +798,11 @@ on_end(void *ud, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri)
 	xmlin_reader *r = ud;
 	frame	   *top;
 
+	r->progress = r->fed;
 	if (r->failed || r->depth == 0)
 		return;
 	r->run = 0;
+	r->mark_line = cur_line(r);
 	top = &r->stack[r->depth - 1];
 
 	if (r->cap_depth >= 0)
@@ -848,6 +866,7 @@ on_text(void *ud, const xmlChar *ch, int len)
 	const char *s = (const char *) ch;
 	frame	   *top;
 
+	r->progress = r->fed;
 	if (r->failed || r->depth == 0 || len <= 0)
 		return;
 	top = &r->stack[r->depth - 1];
@@ -882,7 +901,7 @@ on_text(void *ud, const xmlChar *ch, int len)
 
 	/* text directly inside a group: indentation, or a stray value */
 	if (r->gtext.len == 0)
-		r->gtext_line = cur_line(r);
+		r->gtext_line = r->mark_line;
 	if (r->gtext_blank && !is_blank(s, len))
 		r->gtext_blank = false;
 	if (!r->gtext_blank && r->run > r->max_item)
@@ -893,6 +912,23 @@ on_text(void *ud, const xmlChar *ch, int len)
 	}
 	if (r->gtext.len + (size_t) len <= r->max_item && !sb_append(&r->gtext, s, len))
 		nomem(r);
+}
+
+/* Comments and processing instructions are dropped; they show progress. */
+static void
+on_comment(void *ud, const xmlChar *value)
+{
+	xmlin_reader *r = ud;
+
+	r->progress = r->fed;
+	if (r->gtext.len == 0)
+		r->mark_line = cur_line(r);
+}
+
+static void
+on_pi(void *ud, const xmlChar *target, const xmlChar *data)
+{
+	on_comment(ud, NULL);
 }
 
 static void
@@ -948,9 +984,12 @@ on_error(void *ud, xmlErrorPtr e)
 	else if (e->code == XML_ERR_DOCUMENT_END && r->depth > 0 && r->input_done)
 	{
 		/* libxml2's push parser says "Extra content" at a truncation */
-		snprintf(r->err.message, sizeof(r->err.message),
+		char		msg[sizeof(r->err.message)];
+
+		snprintf(msg, sizeof(msg),
 				 "the document ends inside <%s> (opened on line %d): it is truncated",
 				 (const char *) r->stack[r->depth - 1].name, r->stack[r->depth - 1].line);
+		copy_clean(r->err.message, sizeof(r->err.message), msg);
 	}
 	if (r->depth > 0)
 	{
@@ -1078,6 +1117,8 @@ open_common(const xmlin_layout *layout, const xmlin_options *options)
 	r->sax.ignorableWhitespace = on_text;
 	r->sax.cdataBlock = on_text;
 	r->sax.internalSubset = on_doctype;
+	r->sax.comment = on_comment;
+	r->sax.processingInstruction = on_pi;
 	r->sax.serror = on_error;
 	return r;
 }
@@ -1136,6 +1177,87 @@ take_input(xmlin_reader *r, size_t *n)
 	return (const char *) r->in + r->inpos - *n;
 }
 
+static void
+feed(xmlin_reader *r, const char *p, size_t n)
+{
+	if (!r->nonblank && !is_blank(p, n))
+		r->nonblank = true;
+	r->fed += n;
+	xmlParseChunk(r->ctxt, p, (int) n, 0);
+	if (!r->failed && r->fed - r->progress > XMLIN_MAX_MARKUP)
+		fail(r, XMLIN_ERR_MARKUP_TOO_LONG, NULL,
+			 "no tag ends within %d kB: a tag, comment or processing instruction is longer",
+			 XMLIN_MAX_MARKUP / 1024);
+}
+
+static void
+finish(xmlin_reader *r)
+{
+	r->input_done = true;
+	xmlParseChunk(r->ctxt, NULL, 0, 1);
+	r->finished = true;
+	if (!r->failed && (!r->root_seen || r->depth != 0))
+	{
+		/* libxml2 reports these itself; this is a safety net */
+		fail(r, XMLIN_ERR_SYNTAX, NULL, "premature end of the document");
+	}
+}
+
+/*
+ * The parser is made with the first four bytes, however the input comes:
+ * it detects the encoding (BOM, UTF-16, EBCDIC) from them.
+ */
+static void
+start_parser(xmlin_reader *r)
+{
+	char		head[4];
+	size_t		h = 0;
+	const char *rest = NULL;
+	size_t		nrest = 0;
+
+	while (h < sizeof(head))
+	{
+		size_t		n = 0;
+		size_t		k;
+		const char *p = take_input(r, &n);
+
+		if (r->failed)
+			return;
+		if (p == NULL)
+			break;
+		k = n < sizeof(head) - h ? n : sizeof(head) - h;
+		memcpy(head + h, p, k);
+		h += k;
+		if (k < n)
+		{
+			rest = p + k;
+			nrest = n - k;
+		}
+	}
+	if (h == 0)
+	{
+		r->failed = true;
+		r->err.kind = XMLIN_ERR_EMPTY;
+		r->err.line = 1;
+		r->err.column = 1;
+		snprintf(r->err.message, sizeof(r->err.message), "the document is empty");
+		return;
+	}
+	r->ctxt = xmlCreatePushParserCtxt(&r->sax, r, head, (int) h, NULL);
+	if (r->ctxt == NULL)
+	{
+		nomem(r);
+		return;
+	}
+	xmlCtxtUseOptions(r->ctxt, XML_PARSE_NONET | (r->utf8 ? XML_PARSE_IGNORE_ENC : 0));
+	r->fed = h;
+	r->nonblank = !is_blank(head, h);
+	if (nrest > 0)
+		feed(r, rest, nrest);
+	else if (h < sizeof(head))
+		finish(r);
+}
+
 /* Feed the parser until it has produced events, an error or the end. */
 static void
 refill(xmlin_reader *r)
@@ -1146,59 +1268,20 @@ refill(xmlin_reader *r)
 	while (r->qlen == 0 && !r->failed && !r->finished)
 	{
 		size_t		n = 0;
-		const char *p = take_input(r, &n);
+		const char *p;
 
-		if (r->failed)
-			break;
 		if (r->ctxt == NULL)
 		{
-			size_t		first;
-
-			if (p == NULL)
-			{
-				r->failed = true;
-				r->err.kind = XMLIN_ERR_EMPTY;
-				r->err.line = 1;
-				r->err.column = 1;
-				snprintf(r->err.message, sizeof(r->err.message), "the document is empty");
-				break;
-			}
-			/* four bytes let libxml2 detect the encoding (BOM, UTF-16, ...) */
-			first = n < 4 ? n : 4;
-			r->ctxt = xmlCreatePushParserCtxt(&r->sax, r, p, (int) first, NULL);
-			if (r->ctxt == NULL)
-			{
-				nomem(r);
-				break;
-			}
-			xmlCtxtUseOptions(r->ctxt, XML_PARSE_NONET |
-							  (r->utf8 ? XML_PARSE_IGNORE_ENC : 0));
-			if (!is_blank(p, first))
-				r->nonblank = true;
-			p += first;
-			n -= first;
-			if (n == 0 && first == 4)
-				continue;
-			if (n == 0)
-				p = NULL;
+			start_parser(r);
+			continue;
 		}
+		p = take_input(r, &n);
+		if (r->failed)
+			break;
 		if (p != NULL)
-		{
-			if (!r->nonblank && !is_blank(p, n))
-				r->nonblank = true;
-			xmlParseChunk(r->ctxt, p, (int) n, 0);
-		}
+			feed(r, p, n);
 		else
-		{
-			r->input_done = true;
-			xmlParseChunk(r->ctxt, NULL, 0, 1);
-			r->finished = true;
-			if (!r->failed && (!r->root_seen || r->depth != 0))
-			{
-				/* libxml2 reports these itself; this is a safety net */
-				fail(r, XMLIN_ERR_SYNTAX, NULL, "premature end of the document");
-			}
-		}
+			finish(r);
 	}
 }
 
@@ -1318,6 +1401,8 @@ xmlin_error_name(xmlin_error_kind kind)
 			return "nesting too deep";
 		case XMLIN_ERR_TOO_LONG:
 			return "value too long";
+		case XMLIN_ERR_MARKUP_TOO_LONG:
+			return "markup too long";
 		case XMLIN_ERR_NOMEM:
 			return "out of memory";
 		case XMLIN_ERR_READ:

@@ -28,8 +28,8 @@
  *
  * DTDs are refused outright, external entities are never loaded
  * (XML_PARSE_NONET, no XML_PARSE_NOENT/DTDLOAD), libxml2's own size limits
- * stay on (no XML_PARSE_HUGE), nesting is capped at XMLIN_MAX_DEPTH and
- * every text run at max_item_bytes.
+ * stay on (no XML_PARSE_HUGE), nesting is capped at XMLIN_MAX_DEPTH, every
+ * text run at max_item_bytes and every tag or comment at XMLIN_MAX_MARKUP.
  *
  * The layout and every string handed in must outlive the reader.  All
  * memory is malloc'd and released by xmlin_close().
@@ -42,6 +42,13 @@
 
 /* A SEN2 document is 8 levels deep; anything far deeper is hostile. */
 #define XMLIN_MAX_DEPTH 32
+
+/*
+ * No tag, comment or processing instruction may be longer than this: the
+ * parser holds a whole tag before reading it, and some of its checks grow
+ * with the square of the attributes in one tag.
+ */
+#define XMLIN_MAX_MARKUP (256 * 1024)
 
 typedef struct xmlin_node
 {
@@ -121,6 +128,7 @@ typedef enum xmlin_error_kind
 	XMLIN_ERR_ROOT,				/* the root is not the layout's root */
 	XMLIN_ERR_DEPTH,			/* nesting deeper than XMLIN_MAX_DEPTH */
 	XMLIN_ERR_TOO_LONG,			/* a text run over max_item_bytes */
+	XMLIN_ERR_MARKUP_TOO_LONG,	/* a tag or comment over XMLIN_MAX_MARKUP */
 	XMLIN_ERR_NOMEM,
 	XMLIN_ERR_READ,				/* the stream reported a read error */
 	XMLIN_ERR_LAYOUT			/* the caller's layout is not a tree */

@@ -8,8 +8,9 @@
  *		$(pkg-config --libs libxml-2.0) -o xmlin_fuzz
  *
  * The first input byte picks the options (text or bytes input, a tiny
- * value cap, a tiny chunk size, a stream handing out uneven pieces), the
- * rest is the document.  Besides the
+ * value cap, a tiny chunk size, a stream handing out uneven pieces, a
+ * second and third reading in one piece and byte by byte that must agree),
+ * the rest is the document.  Besides the
  * sanitizers, the harness checks the reader's promises: rows open and
  * close in pairs, nodes are in range and of the right kind, every string
  * is NUL-free valid UTF-8 of the stated length, values respect the cap,
@@ -89,6 +90,76 @@ piece_read(void *arg, char *buf, size_t size)
 	memcpy(buf, ps->data + ps->pos, n);
 	ps->pos += n;
 	return (long) n;
+}
+
+/*
+ * A digest of everything a reader reports, for comparing two readings of
+ * the same document: chunk boundaries must not change what is read.
+ */
+static uint64_t
+mix(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ c[i]) * 1099511628211ULL;
+	return h;
+}
+
+static uint64_t
+digest(xmlin_reader *r, int *kind)
+{
+	uint64_t	h = 14695981039346656037ULL;
+
+	for (;;)
+	{
+		const xmlin_event *ev = xmlin_next(r);
+		int			v[5];
+
+		v[0] = ev->type;
+		v[1] = ev->node;
+		v[2] = ev->line;
+		v[3] = ev->seq;
+		v[4] = ev->type == XMLIN_ISSUE ? (int) ev->issue : 0;
+		h = mix(h, v, sizeof(v));
+		if (ev->value)
+			h = mix(h, ev->value, ev->len + 1);
+		if (ev->path)
+			h = mix(h, ev->path, strlen(ev->path));
+		if (ev->type == XMLIN_END || ev->type == XMLIN_ERROR)
+		{
+			*kind = ev->type == XMLIN_END ? -1 : (int) xmlin_get_error(r)->kind;
+			return h;
+		}
+	}
+}
+
+static void
+compare_chunkings(const char *doc, size_t len, const xmlin_options *base)
+{
+	xmlin_options whole = *base;
+	xmlin_options bytewise = *base;
+	xmlin_reader *a;
+	xmlin_reader *b;
+	int			ka;
+	int			kb;
+	uint64_t	ha;
+	uint64_t	hb;
+
+	whole.chunk_bytes = 0;
+	bytewise.chunk_bytes = 1;
+	a = xmlin_open(doc, len, &sen2_test_layout, &whole);
+	b = xmlin_open(doc, len, &sen2_test_layout, &bytewise);
+	CHECK(a != NULL && b != NULL);
+	ha = digest(a, &ka);
+	hb = digest(b, &kb);
+	/* a well-formed document reads the same however it is cut */
+	CHECK((ka == -1) == (kb == -1));
+	if (ka == -1)
+		CHECK(ha == hb);
+	xmlin_close(a);
+	xmlin_close(b);
 }
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -192,5 +263,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	xmlin_close(r);
+	if ((flags & 64) && size < 8192)
+		compare_chunkings((const char *) data + 1, size - 1, &opt);
 	return 0;
 }
