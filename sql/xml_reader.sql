@@ -91,7 +91,7 @@ SELECT sen2.load_xml($doc$<?xml version="1.0"?>
       </Requests>
       <Extra a="1"><Deep><Deeper>x &lt; y</Deeper></Deep><Empty/></Extra>
     </Person>
-    <Person><Surname>Two</Surname><Requests/><Requests/></Person>
+    <Person><Requests/><Surname>Two</Surname><Requests/></Person>
   </Persons>
 </Message>$doc$, label => 'xml_reader') AS issues_id \gset
 

@@ -86,6 +86,7 @@ typedef struct LdElement		/* a row of sen2.element */
 	char	   *module;
 	char	   *column;
 	int			max_occurs;		/* 0 = unbounded */
+	int			position;
 	char	  **aliases;
 	int			naliases;
 } LdElement;
@@ -136,12 +137,12 @@ static void
 fetch_elements(LdLayout *L)
 {
 	const char *sql_year =
-		"SELECT parent, element, kind, module, column_name, max_occurs, aliases "
+		"SELECT parent, element, kind, module, column_name, max_occurs, aliases, position "
 		"  FROM sen2.element WHERE collection_year = $1 "
 		" ORDER BY parent, position, element";
 	const char *sql_all =
 		"SELECT DISTINCT ON (parent, element) parent, element, kind, module, "
-		"       column_name, max_occurs, aliases "
+		"       column_name, max_occurs, aliases, position "
 		"  FROM sen2.element ORDER BY parent, element, collection_year DESC";
 	Oid			argtypes[1] = {INT4OID};
 	Datum		args[1];
@@ -173,6 +174,7 @@ fetch_elements(LdLayout *L)
 		e->module = dup_value(tt, i, 4);
 		e->column = dup_value(tt, i, 5);
 		e->max_occurs = maxo ? atoi(maxo) : 0;
+		e->position = atoi(dup_value(tt, i, 8));
 		al = SPI_getbinval(tt->vals[i], tt->tupdesc, 7, &isnull);
 		if (!isnull)
 		{
@@ -283,6 +285,7 @@ add_children(LdLayout *L, int parent_node, const char *parent_name, int depth)
 		n->parent = parent_node;
 		n->is_item = !e->is_group;
 		n->single = e->max_occurs == 1;
+		n->position = e->position;
 		n->module = module_index(L, e->module);
 		n->column = -1;
 		if (e->is_group)
@@ -943,6 +946,10 @@ issue_message(Loader *ld, const xmlin_event *ev, const char *element, const char
 		case XMLIN_ISSUE_NAMESPACE:
 			appendStringInfo(&s, "the elements are in namespace \"%s\"; SEN2 uses none: the namespace is ignored",
 							 from_utf8(ev->attribute, strlen(ev->attribute)));
+			break;
+		case XMLIN_ISSUE_ORDER:
+			appendStringInfo(&s, "<%s> comes after <%s>, but the %d layout (and sen2.xsd(%d)) puts it before: loaded, but the file's order is wrong",
+							 element, ev->after ? ev->after : "?", year, year);
 			break;
 	}
 	if (ev->truncated)

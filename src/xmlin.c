@@ -45,6 +45,7 @@ typedef struct qevent
 	size_t		len;
 	size_t		element;
 	size_t		attribute;
+	size_t		after;
 	size_t		path;
 } qevent;
 
@@ -57,6 +58,8 @@ typedef struct frame
 	int		   *count;			/* row groups: occurrences per slot */
 	size_t		cap_mark;		/* stray elements: capture length after the
 								 * start tag, to write <X/> when empty */
+	int			last_pos;		/* groups: position of the latest child */
+	int			last_child;		/* and that child's node */
 } frame;
 
 struct xmlin_reader
@@ -460,7 +463,7 @@ push_event(xmlin_reader *r, xmlin_event_type type, int node, int line)
 	e->type = type;
 	e->node = node;
 	e->line = line;
-	e->value = e->element = e->attribute = e->path = NO_STRING;
+	e->value = e->element = e->attribute = e->after = e->path = NO_STRING;
 	return e;
 }
 
@@ -618,6 +621,8 @@ push_frame(xmlin_reader *r, const xmlChar *name, int node, int line)
 	f->seq = 0;
 	f->count = NULL;
 	f->cap_mark = 0;
+	f->last_pos = 0;
+	f->last_child = -1;
 }
 
 static void
@@ -704,6 +709,7 @@ on_start(void *ud, const xmlChar *name, const xmlChar *prefix,
 	int			child;
 	int			rowf;
 	int			count;
+	int			after = -1;
 	const xmlin_node *cn;
 
 	r->progress = r->fed;
@@ -765,6 +771,14 @@ on_start(void *ud, const xmlChar *name, const xmlChar *prefix,
 			capture_begin(r, XMLIN_ISSUE_REPEATED, child, name, line, nattr, attrs);
 			return;
 		}
+		/* the sequence the layout (and sen2.xsd) prescribes */
+		if (cn->position < top->last_pos)
+			after = top->last_child;
+		else
+		{
+			top->last_pos = cn->position;
+			top->last_child = child;
+		}
 	}
 
 	cn = &r->nodes[child];
@@ -783,6 +797,15 @@ on_start(void *ud, const xmlChar *name, const xmlChar *prefix,
 	}
 	else if (cn->is_item)
 		r->val.len = 0;
+	if (after >= 0)
+	{
+		qevent	   *e;
+		int			q = r->qlen;
+
+		issue_here(r, XMLIN_ISSUE_ORDER, line, NULL, NULL, 0);
+		if (r->qlen > q && (e = &r->q[r->qlen - 1]) != NULL)
+			e->after = arena_put(r, r->nodes[after].name, strlen(r->nodes[after].name));
+	}
 	if (uri != NULL && !r->ns_reported)
 	{
 		r->ns_reported = true;
@@ -1324,6 +1347,7 @@ xmlin_next(xmlin_reader *r)
 	ev->len = q->len;
 	ev->element = arena_str(r, q->element);
 	ev->attribute = arena_str(r, q->attribute);
+	ev->after = arena_str(r, q->after);
 	ev->path = arena_str(r, q->path);
 	ev->truncated = q->truncated;
 	return ev;
@@ -1376,6 +1400,8 @@ xmlin_issue_name(xmlin_issue_kind kind)
 			return "attribute";
 		case XMLIN_ISSUE_NAMESPACE:
 			return "namespace";
+		case XMLIN_ISSUE_ORDER:
+			return "out_of_order";
 	}
 	return "?";
 }

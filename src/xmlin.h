@@ -15,7 +15,8 @@
  *	 ROW_END	the row's group ended
  *	 ISSUE		something the layout cannot place: an unknown element, an
  *				element under the wrong parent, a repeated element, text
- *				inside a group, an attribute; with line, path and value
+ *				inside a group, an attribute; with line, path and value;
+ *				or an element that is loaded but out of the layout's order
  *	 END		the document ended well-formed
  *	 ERROR		the document is not well-formed, or is refused (DOCTYPE,
  *				nesting too deep, a value over the cap, wrong root)
@@ -59,6 +60,7 @@ typedef struct xmlin_node
 	bool		is_item;		/* an item holds text; a group holds elements */
 	bool		opens_row;		/* a group that is a row of its own table */
 	bool		single;			/* at most one per row (max_occurs = 1) */
+	int			position;		/* order among its siblings (sen2.element) */
 	int			module;			/* the caller's numbers, passed through */
 	int			column;
 } xmlin_node;
@@ -96,7 +98,9 @@ typedef enum xmlin_issue_kind
 	XMLIN_ISSUE_REPEATED,		/* a second one where only one fits */
 	XMLIN_ISSUE_TEXT,			/* non-blank text directly inside a group */
 	XMLIN_ISSUE_ATTRIBUTE,		/* an attribute (SEN2 has none) */
-	XMLIN_ISSUE_NAMESPACE		/* elements in a namespace (SEN2 has none) */
+	XMLIN_ISSUE_NAMESPACE,		/* elements in a namespace (SEN2 has none) */
+	XMLIN_ISSUE_ORDER			/* loaded, but after a sibling the layout puts
+								 * after it */
 } xmlin_issue_kind;
 
 typedef struct xmlin_event
@@ -114,6 +118,7 @@ typedef struct xmlin_event
 	xmlin_issue_kind issue;
 	const char *element;		/* ISSUE: the element's name */
 	const char *attribute;		/* ISSUE ATTRIBUTE: its name; NAMESPACE: URI */
+	const char *after;			/* ISSUE ORDER: the sibling it came after */
 	const char *path;			/* ISSUE: /Message/Persons/Person[3]/... */
 	bool		truncated;		/* ISSUE: value cut at max_item_bytes */
 } xmlin_event;

@@ -11,14 +11,14 @@ CREATE TABLE sen2.load_issue (
     element        text,
     issue          text NOT NULL CHECK (issue IN ('unknown_element', 'misplaced_element',
                                                   'repeated_element', 'text_in_group',
-                                                  'attribute', 'namespace')),
+                                                  'attribute', 'namespace', 'out_of_order')),
     message        text NOT NULL,
     value          text,
     value_cut      boolean NOT NULL DEFAULT false
 );
 CREATE INDEX load_issue_return ON sen2.load_issue (return_id, line);
 COMMENT ON TABLE sen2.load_issue IS
-  'Parts of a loaded XML file that the layout of its year cannot place (unknown or misplaced elements, repeats, stray text, attributes), with line, path and value, so nothing in the file is silently dropped.';
+  'Parts of a loaded XML file that the layout of its year cannot place (unknown or misplaced elements, repeats, stray text, attributes), with line, path and value, so nothing in the file is silently dropped; and elements loaded but out of the layout''s order (issue out_of_order).';
 COMMENT ON COLUMN sen2.load_issue.value IS
   'The text of the element, or its markup when it has child elements or attributes; NULL for none.';
 COMMENT ON COLUMN sen2.load_issue.value_cut IS

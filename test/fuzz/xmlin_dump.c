@@ -117,9 +117,10 @@ run:
 				printf("%d ITEM %s = \"%s\"\n", ev->line, sen2_test_nodes[ev->node].name, ev->value);
 				break;
 			case XMLIN_ISSUE:
-				printf("%d ISSUE %s %s %s%s%s value=%s%s%s\n", ev->line,
+				printf("%d ISSUE %s %s %s%s%s%s%s value=%s%s%s\n", ev->line,
 					   xmlin_issue_name(ev->issue), ev->path, ev->element,
 					   ev->attribute ? " @" : "", ev->attribute ? ev->attribute : "",
+					   ev->after ? " after " : "", ev->after ? ev->after : "",
 					   ev->value ? "\"" : "", ev->value ? ev->value : "NULL",
 					   ev->truncated ? "\" (cut)" : (ev->value ? "\"" : ""));
 				break;

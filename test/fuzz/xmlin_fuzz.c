@@ -251,6 +251,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				CHECK(ev->path[0] == '/');
 				if (ev->attribute)
 					check_utf8(ev->attribute, strlen(ev->attribute));
+				CHECK((ev->after != NULL) == (ev->issue == XMLIN_ISSUE_ORDER));
+				if (ev->after)
+					check_utf8(ev->after, strlen(ev->after));
 				if (ev->value)
 				{
 					check_utf8(ev->value, ev->len);
