@@ -125,12 +125,11 @@ typedef struct LdLayout
 	int			root_module;
 } LdLayout;
 
+/* Column col of row row as text (NULL for NULL), in the current context. */
 static char *
 dup_value(SPITupleTable *tt, int row, int col)
 {
-	char	   *v = SPI_getvalue(tt->vals[row], tt->tupdesc, col);
-
-	return v;
+	return SPI_getvalue(tt->vals[row], tt->tupdesc, col);
 }
 
 static void
@@ -957,12 +956,6 @@ issue_message(Loader *ld, const xmlin_event *ev, const char *element, const char
 	return s.data;
 }
 
-static const char *
-issue_code(xmlin_issue_kind kind)
-{
-	return xmlin_issue_name(kind);
-}
-
 static void
 add_issue(Loader *ld, const xmlin_event *ev)
 {
@@ -984,7 +977,7 @@ add_issue(Loader *ld, const xmlin_event *ev)
 		path = psprintf("%s/@%s", path, from_utf8(ev->attribute, strlen(ev->attribute)));
 	is->path = cstring_to_text(path);
 	is->element = cstring_to_text(element);
-	is->issue = issue_code(ev->issue);
+	is->issue = xmlin_issue_name(ev->issue);	/* the codes of load_issue.issue */
 	is->value = ev->value ? to_text(ev->value, ev->len) : NULL;
 	if (ev->issue == XMLIN_ISSUE_NAMESPACE)
 		is->value = to_text(ev->attribute, strlen(ev->attribute));
