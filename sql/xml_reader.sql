@@ -47,7 +47,9 @@ SELECT count(*) AS linked_rows
 SELECT count(*) FILTER (WHERE upn_unknown = '') AS empty_upn_unknown,
        count(*) FILTER (WHERE gender IS NULL) AS absent_gender
   FROM sen2.person WHERE return_id = :mock_id;
-SELECT count(*) AS issues FROM sen2.load_issue WHERE return_id = :mock_id;
+-- ... and reported as load issues, with their lines (the mock-up has no other issue)
+SELECT issue, count(*), string_agg(line::text, ',' ORDER BY line) AS lines
+  FROM sen2.load_issue WHERE return_id = :mock_id GROUP BY issue;
 
 -- The same bytes as bytea (the file's own encoding declaration is used) and as xml.
 SELECT sen2.load_xml(convert_to(:'mock', 'UTF8'), label => 'xml_reader') AS mock_bytea \gset

@@ -87,6 +87,7 @@ typedef struct LdElement		/* a row of sen2.element */
 	char	   *column;
 	int			max_occurs;		/* 0 = unbounded */
 	int			position;
+	bool		mandatory;
 	char	  **aliases;
 	int			naliases;
 } LdElement;
@@ -136,12 +137,12 @@ static void
 fetch_elements(LdLayout *L)
 {
 	const char *sql_year =
-		"SELECT parent, element, kind, module, column_name, max_occurs, aliases, position "
+		"SELECT parent, element, kind, module, column_name, max_occurs, aliases, position, requirement "
 		"  FROM sen2.element WHERE collection_year = $1 "
 		" ORDER BY parent, position, element";
 	const char *sql_all =
 		"SELECT DISTINCT ON (parent, element) parent, element, kind, module, "
-		"       column_name, max_occurs, aliases, position "
+		"       column_name, max_occurs, aliases, position, requirement "
 		"  FROM sen2.element ORDER BY parent, element, collection_year DESC";
 	Oid			argtypes[1] = {INT4OID};
 	Datum		args[1];
@@ -174,6 +175,7 @@ fetch_elements(LdLayout *L)
 		e->column = dup_value(tt, i, 5);
 		e->max_occurs = maxo ? atoi(maxo) : 0;
 		e->position = atoi(dup_value(tt, i, 8));
+		e->mandatory = strcmp(dup_value(tt, i, 9), "M") == 0;
 		al = SPI_getbinval(tt->vals[i], tt->tupdesc, 7, &isnull);
 		if (!isnull)
 		{
@@ -285,6 +287,7 @@ add_children(LdLayout *L, int parent_node, const char *parent_name, int depth)
 		n->is_item = !e->is_group;
 		n->single = e->max_occurs == 1;
 		n->position = e->position;
+		n->mandatory = e->mandatory;
 		n->module = module_index(L, e->module);
 		n->column = -1;
 		if (e->is_group)
@@ -946,6 +949,10 @@ issue_message(Loader *ld, const xmlin_event *ev, const char *element, const char
 			appendStringInfo(&s, "the elements are in namespace \"%s\"; SEN2 uses none: the namespace is ignored",
 							 from_utf8(ev->attribute, strlen(ev->attribute)));
 			break;
+		case XMLIN_ISSUE_EMPTY:
+			appendStringInfo(&s, "<%s> is empty: loaded as ''; SEN2 files leave out an element that has no value",
+							 element);
+			break;
 		case XMLIN_ISSUE_ORDER:
 			appendStringInfo(&s, "<%s> comes after <%s>, but the %d layout (and sen2.xsd(%d)) puts it before: loaded, but the file's order is wrong",
 							 element, ev->after ? ev->after : "?", year, year);
@@ -1178,12 +1185,12 @@ choose_year(const HeaderScan *h, int given)
 					(errcode(ERRCODE_INVALID_XML_DOCUMENT),
 					 errmsg("the SEN2 document has no <Year> in its header"),
 					 errdetail("The collection year chooses the layout the document is read with."),
-					 errhint("Pass it: sen2.load_xml(doc, collection_year => 2026).")));
+					 errhint("Pass it as an argument, e.g. sen2.load_xml(doc, collection_year => 2026).")));
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_XML_DOCUMENT),
 				 errmsg("the SEN2 document's <Year> is \"%s\", not a year", h->year),
 				 errdetail("<Year> is on line %d.", h->year_line),
-				 errhint("Pass the collection year: sen2.load_xml(doc, collection_year => 2026); the value in the file is kept and reported by the rules.")));
+				 errhint("Pass the collection year as an argument, e.g. sen2.load_xml(doc, collection_year => 2026); the value in the file is kept and reported by the rules.")));
 	}
 	arg = Int32GetDatum(year);
 	rc = SPI_execute_with_args("SELECT 1 FROM sen2.collection WHERE collection_year = $1",
@@ -1225,12 +1232,12 @@ choose_la(const HeaderScan *h, const char *given)
 				(errcode(ERRCODE_INVALID_XML_DOCUMENT),
 				 errmsg("the SEN2 document has no <LEA> in its header"),
 				 errdetail("Every return belongs to one LA."),
-				 errhint("Pass it: sen2.load_xml(doc, la_code => '886').")));
+				 errhint("Pass it as an argument, e.g. sen2.load_xml(doc, la_code => '886').")));
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_XML_DOCUMENT),
 			 errmsg("the SEN2 document's <LEA> is \"%s\", not a three-digit LA code", h->lea),
 			 errdetail("<LEA> is on line %d.", h->lea_line),
-			 errhint("Pass the LA: sen2.load_xml(doc, la_code => '886'); the value in the file is kept and reported by the rules.")));
+			 errhint("Pass the LA as an argument, e.g. sen2.load_xml(doc, la_code => '886'); the value in the file is kept and reported by the rules.")));
 	return NULL;				/* keep compiler quiet */
 }
 

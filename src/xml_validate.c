@@ -31,8 +31,10 @@
  * The findings of the rules, then those of the load issues, in file order.
  * A load issue reports under the layout check it belongs to (L02: not an
  * element of the year's layout at that place; L07: more often than
- * allowed), or under X01 (out of the layout's order) and X02 (text,
- * attributes or a namespace SEN2 has no place for), with the catalogue's
+ * allowed), or under X01 (out of the layout's order), X02 (text,
+ * attributes or a namespace SEN2 has no place for) and X03 (an empty
+ * element that is not mandatory: an empty mandatory one is the rules' L01),
+ * with the catalogue's
  * severity and message and the authority's overrides when sen2.rule has the
  * id, the defaults below when it has not; a disabled rule reports nothing.
  */
@@ -44,7 +46,8 @@ static const char *findings_sql =
 "   ('out_of_order', 'X01', 'error', 'Element out of the order of the layout'),"
 "   ('text_in_group', 'X02', 'error', 'Content SEN2 has no place for'),"
 "   ('attribute', 'X02', 'error', 'Content SEN2 has no place for'),"
-"   ('namespace', 'X02', 'error', 'Content SEN2 has no place for')) "
+"   ('namespace', 'X02', 'error', 'Content SEN2 has no place for'),"
+"   ('empty_element', 'X03', 'error', 'Empty element')) "
 "SELECT NULL::bigint, NULL::bigint, f.rule_id, f.severity, f.module, f.item, f.value, f.message,"
 "       f.person_source_id, f.upn, f.uln, f.person_name, f.table_name, NULL::bigint,"
 "       f.source_id, f.location, f.line, 0 AS source, f.line AS sort_line"
@@ -55,13 +58,16 @@ static const char *findings_sql =
 "       p.source_id, p.upn, p.uln,"
 "       nullif(concat_ws(' ', nullif(p.forename, ''), nullif(p.surname, '')), ''),"
 "       NULL, NULL, NULL,"
-"       regexp_replace(i.path, '^/Message/(Persons/)?', ''), i.line, 1, i.line"
-"  FROM sen2.load_issue i"
+"       coalesce(nullif(CASE WHEN i.issue IN ('text_in_group', 'namespace') THEN i.loc"
+"                            ELSE regexp_replace(i.loc, '/?[^/]*$', '') END, ''), 'Message'),"
+"       i.line, 1, i.line"
+"  FROM (SELECT li.*, regexp_replace(li.path, '^/Message/?(Persons/)?', '') AS loc"
+"          FROM sen2.load_issue li WHERE li.return_id = $1) i"
 "  JOIN issue_rule m ON m.issue = i.issue"
 "  LEFT JOIN sen2.rule_effective e ON e.id = m.rule_id"
 "  LEFT JOIN sen2.person p ON p.return_id = i.return_id"
 "        AND p.seq = (substring(i.path FROM '^/Message/Persons/Person\\[([0-9]+)\\]'))::int"
-" WHERE i.return_id = $1 AND coalesce(e.enabled, true) "
+" WHERE coalesce(e.enabled, true) "
 "ORDER BY sort_line NULLS FIRST, source, 3";
 
 static void

@@ -872,6 +872,8 @@ on_end(void *ud, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri)
 			e->value = arena_put(r, r->val.data ? r->val.data : "", r->val.len);
 			e->len = r->val.len;
 		}
+		if (r->val.len == 0 && !r->nodes[top->node].mandatory)
+			issue_here(r, XMLIN_ISSUE_EMPTY, top->line, NULL, "", 0);
 	}
 	else
 	{
@@ -1402,6 +1404,8 @@ xmlin_issue_name(xmlin_issue_kind kind)
 			return "namespace";
 		case XMLIN_ISSUE_ORDER:
 			return "out_of_order";
+		case XMLIN_ISSUE_EMPTY:
+			return "empty_element";
 	}
 	return "?";
 }

@@ -16,7 +16,8 @@
  *	 ISSUE		something the layout cannot place: an unknown element, an
  *				element under the wrong parent, a repeated element, text
  *				inside a group, an attribute; with line, path and value;
- *				or an element that is loaded but out of the layout's order
+ *				or an element that is loaded but out of the layout's order,
+ *				or an empty item (SEN2 files leave out what has no value)
  *	 END		the document ended well-formed
  *	 ERROR		the document is not well-formed, or is refused (DOCTYPE,
  *				nesting too deep, a value over the cap, wrong root)
@@ -61,6 +62,8 @@ typedef struct xmlin_node
 	bool		opens_row;		/* a group that is a row of its own table */
 	bool		single;			/* at most one per row (max_occurs = 1) */
 	int			position;		/* order among its siblings (sen2.element) */
+	bool		mandatory;		/* requirement M: an empty one is the rules' to
+								 * report (missing), others are reported here */
 	int			module;			/* the caller's numbers, passed through */
 	int			column;
 } xmlin_node;
@@ -99,8 +102,9 @@ typedef enum xmlin_issue_kind
 	XMLIN_ISSUE_TEXT,			/* non-blank text directly inside a group */
 	XMLIN_ISSUE_ATTRIBUTE,		/* an attribute (SEN2 has none) */
 	XMLIN_ISSUE_NAMESPACE,		/* elements in a namespace (SEN2 has none) */
-	XMLIN_ISSUE_ORDER			/* loaded, but after a sibling the layout puts
+	XMLIN_ISSUE_ORDER,			/* loaded, but after a sibling the layout puts
 								 * after it */
+	XMLIN_ISSUE_EMPTY			/* a non-mandatory item loaded as '' */
 } xmlin_issue_kind;
 
 typedef struct xmlin_event

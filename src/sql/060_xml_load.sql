@@ -11,14 +11,15 @@ CREATE TABLE sen2.load_issue (
     element        text,
     issue          text NOT NULL CHECK (issue IN ('unknown_element', 'misplaced_element',
                                                   'repeated_element', 'text_in_group',
-                                                  'attribute', 'namespace', 'out_of_order')),
+                                                  'attribute', 'namespace', 'out_of_order',
+                                                  'empty_element')),
     message        text NOT NULL,
     value          text,
     value_cut      boolean NOT NULL DEFAULT false
 );
 CREATE INDEX load_issue_return ON sen2.load_issue (return_id, line);
 COMMENT ON TABLE sen2.load_issue IS
-  'Parts of a loaded XML file that the layout of its year cannot place (unknown or misplaced elements, repeats, stray text, attributes), with line, path and value, so nothing in the file is silently dropped; and elements loaded but out of the layout''s order (issue out_of_order).';
+  'Parts of a loaded XML file that the layout of its year cannot place (unknown or misplaced elements, repeats, stray text, attributes), with line, path and value, so nothing in the file is silently dropped; and what is loaded but wrong as a file: elements out of the layout''s order (out_of_order), empty non-mandatory elements (empty_element, loaded as the empty string).';
 COMMENT ON COLUMN sen2.load_issue.value IS
   'The text of the element, or its markup when it has child elements or attributes; NULL for none.';
 COMMENT ON COLUMN sen2.load_issue.value_cut IS
@@ -70,3 +71,29 @@ SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'sen2_load_xml_lo';
 COMMENT ON FUNCTION sen2.load_xml_lo(oid, text, int, text) IS
   'Loads a SEN2 XML file stored as a large object (psql: \lo_import file.xml), streaming it: any size, memory stays flat.';
+
+-- Validating a file without keeping it (src/xml_validate.c).
+CREATE FUNCTION sen2.validate_xml(doc text, la_code text DEFAULT NULL, collection_year int DEFAULT NULL)
+RETURNS SETOF sen2.finding
+LANGUAGE C VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'sen2_validate_xml_text';
+
+CREATE FUNCTION sen2.validate_xml(doc bytea, la_code text DEFAULT NULL, collection_year int DEFAULT NULL)
+RETURNS SETOF sen2.finding
+LANGUAGE C VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'sen2_validate_xml_bytea';
+
+CREATE FUNCTION sen2.validate_xml(doc xml, la_code text DEFAULT NULL, collection_year int DEFAULT NULL)
+RETURNS SETOF sen2.finding
+LANGUAGE C VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'sen2_validate_xml_text';
+
+COMMENT ON FUNCTION sen2.validate_xml(text, text, int) IS
+  'The findings of every rule in force (as sen2.validate) on a SEN2 XML document, plus its load issues (L02, L07, X01, X02), each with the line in the file; nothing is stored. A document that is not well-formed is an error.';
+COMMENT ON FUNCTION sen2.validate_xml(bytea, text, int) IS
+  'sen2.validate_xml on a file''s bytes (e.g. pg_read_binary_file): the file''s encoding declaration is honoured.';
+COMMENT ON FUNCTION sen2.validate_xml(xml, text, int) IS
+  'sen2.validate_xml on a document held as xml.';
