@@ -18,6 +18,10 @@ CREATE TABLE sen2.load_issue (
     value_cut      boolean NOT NULL DEFAULT false
 );
 CREATE INDEX load_issue_return ON sen2.load_issue (return_id, line);
+-- The authority's data, like the returns it belongs to: pg_dump writes it.
+SELECT pg_catalog.pg_extension_config_dump('sen2.load_issue', '');
+SELECT pg_catalog.pg_extension_config_dump(
+    pg_catalog.pg_get_serial_sequence('sen2.load_issue', 'load_issue_id')::pg_catalog.regclass, '');
 COMMENT ON TABLE sen2.load_issue IS
   'Parts of a loaded XML file that the layout of its year cannot place (unknown or misplaced elements, repeats, stray text, attributes), with line, path and value, so nothing in the file is silently dropped; and what is loaded but wrong as a file: elements out of the layout''s order (out_of_order), empty non-mandatory elements (empty_element, loaded as the empty string).';
 COMMENT ON COLUMN sen2.load_issue.value IS
