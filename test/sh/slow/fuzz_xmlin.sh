@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Slow tier: libFuzzer (clang-14, ASan + UBSan) on the XML reader core
+# src/xmlin.c for SEN2_FUZZ_SECONDS (default 120), starting from
+# test/fuzz/corpus/xmlin with the dictionary test/fuzz/xmlin.dict.  New
+# inputs go to a scratch directory, not the committed corpus; a crash or a
+# broken check leaves its input in $SEN2_FUZZ_OUT (default: a kept temp
+# dir) and fails.  Needs libclang-rt-14-dev (libFuzzer's runtime).
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+secs=${SEN2_FUZZ_SECONDS:-120}
+out=${SEN2_FUZZ_OUT:-$(mktemp -d /tmp/sen2-fuzz-xmlin.XXXXXX)}
+mkdir -p "$out/corpus"
+command -v clang-14 >/dev/null || { echo "clang-14 not found (apt-get install clang-14)"; exit 1; }
+if ! clang-14 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+     -Wall -Wextra -Wno-unused-parameter -Werror -Isrc -Itest/fuzz $(pkg-config --cflags libxml-2.0) \
+     test/fuzz/xmlin_fuzz.c src/xmlin.c $(pkg-config --libs libxml-2.0) -o "$out/xmlin_fuzz" 2>"$out/cc.log"; then
+  cat "$out/cc.log"
+  echo "could not build with libFuzzer (is libclang-rt-14-dev installed?)"
+  exit 1
+fi
+cp test/fuzz/corpus/xmlin/* "$out/corpus/"
+set +e
+"$out/xmlin_fuzz" -max_total_time="$secs" -max_len=8192 -rss_limit_mb=2048 -timeout=10 \
+  -print_final_stats=1 -artifact_prefix="$out/" -dict=test/fuzz/xmlin.dict "$out/corpus" >"$out/fuzz.log" 2>&1
+rc=$?
+set -e
+grep -E '^#[0-9]+ *DONE|stat::number_of_executed_units|stat::new_units_added|stat::peak_rss_mb' "$out/fuzz.log" || true
+echo "corpus after run: $(ls "$out/corpus" | wc -l) inputs; log: $out/fuzz.log"
+if [ $rc -ne 0 ]; then
+  tail -40 "$out/fuzz.log"
+  ls "$out"/crash-* "$out"/leak-* "$out"/timeout-* 2>/dev/null || true
+  exit $rc
+fi
+[ -n "${SEN2_FUZZ_OUT:-}" ] || rm -rf "$out"
