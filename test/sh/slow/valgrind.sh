@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Slow tier: the pg_regress suite and the pgTAP files against a cluster whose
+# postmaster (and so every backend it forks) runs under valgrind memcheck.
+# Fails if any process's valgrind log reports an error (invalid read/write,
+# use of uninitialised memory in a syscall, ...) or a definite leak that
+# test/valgrind/postgres.supp does not suppress, if a test fails, or if a
+# process died with valgrind's error exit code.  See docs/hardening.md.
+#
+# Knobs:  SEN2_VG_KEEP=1  keep the work directory (logs) even on success
+#         SEN2_VG_GEN=1   add --gen-suppressions=all (to write a new entry)
+#         SEN2_VG_TESTS="a b"  only these pg_regress tests (default: all)
+#         SEN2_VG_PGTAP="test/pgtap/x.sql ..."  only these pgTAP files
+set -uo pipefail
+export LANG=C.UTF-8 LC_ALL=C.UTF-8
+cd "$(dirname "$0")/../../.."
+ROOT=$PWD
+. scripts/pgcluster.sh            # PG_CONFIG, PGBIN, sen2_as_pg
+command -v valgrind >/dev/null || { echo "valgrind not found (apt-get install valgrind)"; exit 1; }
+
+D=$(mktemp -d /tmp/sen2-vg.XXXXXX)
+[ "$(id -u)" -eq 0 ] && chown postgres: "$D"
+PORT=${SEN2_VG_PORT:-$((56700 + $$ % 100))}
+# Exit status 1 is what PostgreSQL expects from a backend ending with FATAL: a
+# process that reports errors then does not make the postmaster restart the
+# cluster (which would fail every later test); the logs are the verdict.
+VGEXIT=1
+mkdir -p "$D/vg" "$D/regress"
+[ "$(id -u)" -eq 0 ] && chown postgres: "$D/vg"
+cp test/valgrind/postgres.supp "$D/postgres.supp"; chmod a+r "$D/postgres.supp"
+
+started=$(date +%s)
+stop_cluster() {
+  [ -f "$D/data/postmaster.pid" ] || return 0
+  # fast shutdown; every process runs its leak check on the way out, so allow time
+  sen2_as_pg "$PGBIN/pg_ctl" -D "$D/data" -m fast -w -t 180 stop >/dev/null 2>&1 ||
+    sen2_as_pg "$PGBIN/pg_ctl" -D "$D/data" -m immediate -w -t 60 stop >/dev/null 2>&1 || true
+  # the postmaster removes its pid file before valgrind's exit-time leak check
+  # of the postmaster itself has been written: wait for the process to end
+  [ -n "${vgpid:-}" ] && wait "$vgpid" 2>/dev/null
+  return 0
+}
+cleanup() {
+  stop_cluster
+  if [ -n "${SEN2_VG_KEEP:-}" ] || [ "${result:-1}" -ne 0 ]; then echo "logs kept in $D"; else rm -rf "$D"; fi
+}
+trap cleanup EXIT
+
+sen2_as_pg "$PGBIN/initdb" -D "$D/data" -U postgres -A trust --no-sync -E UTF8 --locale=C.UTF-8 \
+  >"$D/initdb.log" 2>&1 || { cat "$D/initdb.log"; exit 1; }
+
+vgopts=(--trace-children=yes --leak-check=full --show-leak-kinds=definite
+        --errors-for-leak-kinds=definite --error-exitcode=$VGEXIT --num-callers=40
+        --suppressions="$D/postgres.supp" --log-file="$D/vg/%p.log")
+[ -n "${SEN2_VG_GEN:-}" ] && vgopts+=(--gen-suppressions=all)
+# jit=off: LLVM-generated code under valgrind is slow and not ours to check.
+# log_disconnections + %a in the prefix map a backend's pid to its test.
+# The same pg_cron preload as scripts/pgcluster.sh, so the suite sees the
+# same server it sees in the normal run.
+(cd "$D" && exec runuser -u postgres -- valgrind "${vgopts[@]}" "$PGBIN/postgres" -D "$D/data" \
+   -k "$D" -c listen_addresses= -p "$PORT" -c fsync=off -c synchronous_commit=off -c jit=off \
+   -c shared_preload_libraries=pg_cron -c cron.database_name=postgres \
+   -c log_disconnections=on -c "log_line_prefix=%m [%p] %a: " \
+   >"$D/server.log" 2>&1) &
+vgpid=$!
+export PGHOST=$D PGPORT=$PORT PGUSER=postgres PGDATABASE=postgres
+for _ in $(seq 1 240); do
+  "$PGBIN/pg_isready" -q && break
+  kill -0 $vgpid 2>/dev/null || break
+  sleep 0.5
+done
+"$PGBIN/pg_isready" -q || { echo "valgrind cluster did not start"; tail -30 "$D/server.log"; result=1; exit 1; }
+echo "cluster under valgrind up after $(( $(date +%s) - started )) s (port $PORT)"
+
+rc=0
+# pg_regress: the Makefile's installcheck, results kept out of the source tree
+t0=$(date +%s)
+regress_args=(EXTRA_REGRESS_OPTS="--outputdir=$D/regress")
+[ -n "${SEN2_VG_TESTS:-}" ] && regress_args+=(REGRESS="$SEN2_VG_TESTS")
+make -s PG_CONFIG="$PG_CONFIG" installcheck "${regress_args[@]}" >"$D/regress.txt" 2>&1 || rc=1
+grep -E '^ *test .* \.\.\. ' "$D/regress.txt" | sed 's/^/  /'
+if [ $rc -ne 0 ]; then
+  echo "pg_regress under valgrind FAILED"; head -100 "$D/regress/regression.diffs" 2>/dev/null || tail -20 "$D/regress.txt"
+fi
+echo "pg_regress: $(( $(date +%s) - t0 )) s"
+
+# pgTAP: one pg_prove per file so each backend's application_name names its file
+t0=$(date +%s)
+shopt -s nullglob
+tapfiles=(${SEN2_VG_PGTAP-test/pgtap/*.sql})
+for f in "${tapfiles[@]}"; do
+  if PGAPPNAME="pgtap/$(basename "$f" .sql)" pg_prove -d postgres "$f" >"$D/pgtap.out" 2>&1; then
+    echo "  pgtap $f ok"
+  else
+    echo "  pgtap $f FAILED"; sed 's/^/    /' "$D/pgtap.out" | tail -30; rc=1
+  fi
+done
+echo "pgTAP: $(( $(date +%s) - t0 )) s"
+
+t0=$(date +%s)
+stop_cluster
+echo "shutdown (leak checks of the remaining processes): $(( $(date +%s) - t0 )) s"
+
+# Which session a pid served: from the disconnection lines of the server log.
+appname() {
+  sed -nE "s/^.*\[$1\] ([^:]*): LOG:  disconnection.*/\1/p" "$D/server.log" | head -1
+}
+
+# A frame in sen2 code: sen2.so has debug info, so its frames name our source files.
+sen2_frames="sen2\\.so|\\(($(cd src && ls *.c | sed 's/\.c$//' | paste -sd'|'))\\.c:[0-9]+\\)"
+nlogs=0; bad=0; incomplete=0; sen2hits=0
+for log in "$D"/vg/*.log; do
+  nlogs=$((nlogs + 1))
+  pid=$(basename "$log" .log)
+  if ! grep -q 'ERROR SUMMARY' "$log"; then
+    # valgrind writes the summary when the process exits; none means it was killed
+    incomplete=$((incomplete + 1)); bad=$((bad + 1))
+    echo "== $log (pid $pid, $(appname "$pid")): no summary (process killed?)"; tail -40 "$log"
+    continue
+  fi
+  n=$(sed -nE 's/.*ERROR SUMMARY: ([0-9]+) errors.*/\1/p' "$log" | tail -1)
+  if [ "${n:-0}" -gt 0 ]; then
+    bad=$((bad + 1))
+    grep -qE "$sen2_frames" "$log" && sen2hits=$((sen2hits + 1))
+    echo "== $log (pid $pid, session: $(appname "$pid")): $n error(s)"
+    grep -vE '^==[0-9]+== ?$|Copyright|rerun with' "$log" | head -150
+  fi
+done
+# A backend or worker dying on a signal or exiting with an unexpected code (the
+# logical replication launcher always reports exit code 1 at shutdown).
+crash_re='terminated by signal|was terminated by exception|(server process|startup process|checkpointer process|background writer process|WAL writer process|autovacuum launcher process) \(PID [0-9]+\) exited with exit code'
+crashes=$(grep -cE "$crash_re" "$D/server.log")
+echo "valgrind logs: $nlogs processes, $bad with errors ($sen2hits touching sen2 code, $incomplete incomplete); crashes in server log: $crashes"
+grep -E "$crash_re" "$D/server.log" | head -10
+echo "total: $(( $(date +%s) - started )) s"
+[ "$nlogs" -gt 0 ] || { echo "no valgrind logs written: valgrind did not run?"; rc=1; }
+[ "$bad" -eq 0 ] && [ "$crashes" -eq 0 ] || rc=1
+result=$rc
+exit $rc
