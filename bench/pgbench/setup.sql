@@ -177,3 +177,34 @@ $$;
 
 -- The shared return's XML document, written once before the concurrent run.
 CREATE TABLE bench.doc (doc text NOT NULL);
+
+-- Rows in every table of schema sen2 (module tables, findings, runs, load
+-- issues ... whatever this build has), for before/after comparisons.
+CREATE FUNCTION bench.table_counts() RETURNS text
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    t   record;
+    n   bigint;
+    acc text := '';
+BEGIN
+    FOR t IN SELECT c.relname FROM pg_class c
+              WHERE c.relnamespace = 'sen2'::regnamespace AND c.relkind IN ('r', 'p')
+              ORDER BY c.relname LOOP
+        EXECUTE format('SELECT count(*) FROM sen2.%I', t.relname) INTO n;
+        acc := acc || t.relname || '=' || n || ' ';
+    END LOOP;
+    RETURN acc;
+END
+$$;
+
+-- Row insertions ever counted by the statistics system in schema sen2,
+-- including those of transactions that rolled back: a rise with no change in
+-- table_counts() shows work that was done and then undone.
+CREATE FUNCTION bench.rows_inserted() RETURNS bigint
+LANGUAGE sql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+SELECT coalesce(sum(n_tup_ins), 0)::bigint FROM pg_stat_user_tables WHERE schemaname = 'sen2'
+$$;

@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# Faults in the middle of a long operation.  For each operation this build
+# has (always sen2.copy_return of a large return built with plain SQL; also
+# sen2.validate, sen2.load_xml and sen2.synthesize when they exist):
+#   1. run it once to completion, timed, and undo its result;
+#   2. start it again, and pg_cancel_backend it when about 40% of that time
+#      has passed;
+#   3. the same with pg_terminate_backend (the session is ended);
+# and check each time that it really was stopped mid-way (the error came
+# back, and for writers the statistics system counted rows inserted then
+# rolled back), that every table in schema sen2 has exactly the rows it had
+# before (no partial return, no orphan rows), that no lock or session is left,
+# and that the server still answers.
+# Finally, in a private cluster, a backend copying a large return is killed
+# with SIGKILL (as a crash in C code would end it): the postmaster resets,
+# recovers, and the return is absent while everything else is intact.
+# SEN2_FAULT_PERSONS sets the size of the large return (default 8000).
+# See docs/hardening.md.
+set -uo pipefail
+export LANG=C.UTF-8 LC_ALL=C.UTF-8
+cd "$(dirname "$0")/../.."
+. scripts/pgcluster.sh
+persons=${SEN2_FAULT_PERSONS:-8000}
+db=sen2_cancel
+own=
+if [ -z "${PGHOST:-}" ]; then
+  own=$(mktemp -d /tmp/sen2-cancel.XXXXXX)
+  sen2_cluster_start "$own" "$((56700 + $$ % 50))" || exit 1
+fi
+work=$(mktemp -d "${SEN2_TEST_WORK:-/tmp}/cancel.XXXXXX")
+[ "$(id -u)" -eq 0 ] && chown postgres: "$work"
+priv=
+cleanup() {
+  [ -n "$priv" ] && { sen2_cluster_stop "$priv"; rm -rf "$priv"; }
+  dropdb --if-exists $db 2>/dev/null
+  [ -n "$own" ] && { sen2_cluster_stop "$own"; rm -rf "$own"; }
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+q() { psql -X -q -At -v ON_ERROR_STOP=1 -d $db "$@"; }
+has() { [ "$(q -c "SELECT count(*) FROM pg_proc WHERE pronamespace = 'sen2'::regnamespace AND proname = '$1'")" -gt 0 ]; }
+now_ms() { date +%s%3N; }
+
+dropdb --if-exists $db 2>/dev/null
+createdb $db || fail "createdb"
+q -c "CREATE EXTENSION sen2" -f bench/pgbench/setup.sql >/dev/null || fail "setup"
+t0=$(now_ms)
+big=$(q -c "SELECT bench.build_return('202', 2026, $persons, 'large')") || fail "build the large return"
+echo "large return $big built with plain SQL in $(( $(now_ms) - t0 )) ms: $(q -c "SELECT bench.shape($big)")"
+
+# the operations: name, SQL, undo (SQL run after the serial run), writes rows?
+ops=(copy)
+declare -A op_sql op_undo op_writes
+op_sql[copy]="SELECT sen2.copy_return($big)"
+op_undo[copy]="DELETE FROM sen2.return WHERE return_id = %s"
+op_writes[copy]=1
+absent=""
+if has validate; then
+  ops+=(validate)
+  op_sql[validate]="SELECT count(*) FROM sen2.validate($big)"
+  op_undo[validate]=""                   # its run record stays; counts are taken after it
+  op_writes[validate]=0
+else absent+=" validate"; fi
+if has load_xml && has return_xml; then
+  q -c "CREATE TABLE bench_doc AS SELECT sen2.return_xml($big)::text AS doc" || fail "return_xml of the large return"
+  ops+=(load_xml)
+  op_sql[load_xml]="SELECT sen2.load_xml(doc) FROM bench_doc"
+  op_undo[load_xml]="DELETE FROM sen2.return WHERE return_id = %s"
+  op_writes[load_xml]=1
+else absent+=" load_xml"; fi
+if has synthesize; then
+  ops+=(synthesize)
+  op_sql[synthesize]="SELECT sen2.synthesize('203', 2026, $persons, 7, 0.05)"
+  op_undo[synthesize]="DELETE FROM sen2.return WHERE return_id = %s"
+  op_writes[synthesize]=1
+else absent+=" synthesize"; fi
+echo "operations: ${ops[*]}${absent:+ (not in this build:$absent)}"
+
+# start_op NAME: runs the operation in the background as application NAME
+start_op() {
+  PGAPPNAME="sen2_fault_$1" psql -X -At -d $db -c "${op_sql[$1]}" >"$work/$1.out" 2>"$work/$1.err" &
+  bg=$!
+  local i
+  for i in $(seq 1 200); do
+    pid=$(q -c "SELECT pid FROM pg_stat_activity WHERE application_name = 'sen2_fault_$1' AND state = 'active'")
+    [ -n "$pid" ] && return 0
+    sleep 0.02
+  done
+  fail "$1 did not start"
+}
+
+# interrupt NAME HOW DELAY_MS: start NAME, then HOW (cancel|terminate) it
+# after DELAY_MS; returns 0 when it was stopped before finishing.
+interrupt() {
+  local name=$1 how=$2 delay=$3 want
+  start_op "$name"
+  sleep "$(awk -v d="$delay" 'BEGIN {printf "%.3f", d / 1000}')"
+  q -c "SELECT pg_${how}_backend($pid)" >/dev/null
+  wait $bg
+  [ "$how" = cancel ] && want="canceling statement due to user request" ||
+                         want="terminating connection due to administrator command"
+  if grep -q "$want" "$work/$name.err"; then return 0; fi
+  [ -s "$work/$name.out" ] && return 1        # finished first
+  cat "$work/$name.err"; fail "$name ($how): neither finished nor stopped as expected"
+}
+
+checks=0
+for name in "${ops[@]}"; do
+  t0=$(now_ms)
+  res=$(q -c "${op_sql[$name]}") || fail "serial $name"
+  serial_ms=$(( $(now_ms) - t0 ))
+  [ -n "${op_undo[$name]}" ] && q -c "$(printf "${op_undo[$name]}" "$res")" >/dev/null
+  before=$(q -c "SELECT bench.table_counts()")
+  orphans_before=$(q -c "SELECT bench.module_counts()")
+  for how in cancel terminate; do
+    ins0=$(q -c "SELECT bench.rows_inserted()")
+    delay=$(( serial_ms * 40 / 100 ))
+    if ! interrupt "$name" $how $delay; then
+      # finished within 40% of its serial time: try once more, earlier
+      [ -n "${op_undo[$name]}" ] && q -c "$(printf "${op_undo[$name]}" "$(cat "$work/$name.out")")" >/dev/null
+      before=$(q -c "SELECT bench.table_counts()")
+      delay=$(( serial_ms * 15 / 100 ))
+      interrupt "$name" $how $delay || fail "$name finished before it could be stopped ($how)"
+    fi
+    # the session is gone (terminate) or idle (cancel, then psql quit) and holds no lock
+    for _ in $(seq 1 100); do
+      [ "$(q -c "SELECT count(*) FROM pg_stat_activity WHERE pid = $pid")" = 0 ] && break
+      sleep 0.05
+    done
+    left=$(q -c "SELECT count(*) FROM pg_stat_activity WHERE pid = $pid")
+    locks=$(q -c "SELECT count(*) FROM pg_locks WHERE pid = $pid")
+    [ "$left" = 0 ] && [ "$locks" = 0 ] || fail "$name ($how): backend $pid still there ($left) or holding $locks locks"
+    after=$(q -c "SELECT bench.table_counts()")
+    [ "$after" = "$before" ] || fail "$name ($how) left rows behind:
+  before: $before
+  after:  $after"
+    [ "$(q -c "SELECT bench.module_counts()")" = "$orphans_before" ] || fail "$name ($how): module tables changed"
+    # rows written and rolled back (stats are flushed when the backend ends)
+    undone=0
+    for _ in $(seq 1 40); do
+      undone=$(( $(q -c "SELECT bench.rows_inserted()") - ins0 ))
+      [ "$undone" -gt 0 ] && break
+      [ "${op_writes[$name]}" = 1 ] || break
+      sleep 0.05
+    done
+    if [ "${op_writes[$name]}" = 1 ] && [ "$undone" -le 0 ]; then
+      fail "$name ($how) at $delay ms: no rows had been written yet, so this was not mid-way"
+    fi
+    done_word=$([ $how = cancel ] && echo cancelled || echo terminated)
+    echo "ok: $name $done_word at $delay ms of $serial_ms ms: $undone rows written and rolled back; all sen2 tables unchanged, no session or lock left"
+    checks=$((checks + 1))
+  done
+done
+q -c "SELECT 1" >/dev/null || fail "server does not answer"
+echo "server up; $(q -c "SELECT bench.module_counts()")"
+
+# --- SIGKILL of a backend, in a cluster of our own --------------------------
+priv=$(mktemp -d /tmp/sen2-kill.XXXXXX)
+(
+  sen2_cluster_start "$priv" "$((56750 + $$ % 50))" || exit 1
+  createdb $db && q -c "CREATE EXTENSION sen2" -f bench/pgbench/setup.sql >/dev/null || exit 1
+  kbig=$(q -c "SELECT bench.build_return('204', 2026, $persons, 'large')") || exit 1
+  before=$(q -c "SELECT bench.table_counts()")
+  op_sql[copy]="SELECT sen2.copy_return($kbig)"
+  t0=$(now_ms); res=$(q -c "${op_sql[copy]}") || exit 1; serial_ms=$(( $(now_ms) - t0 ))
+  q -c "DELETE FROM sen2.return WHERE return_id = $res" >/dev/null
+  start_op copy
+  sleep "$(awk -v d="$((serial_ms * 40 / 100))" 'BEGIN {printf "%.3f", d / 1000}')"
+  kill -KILL "$pid"
+  wait $bg
+  grep -q "server closed the connection unexpectedly\|terminating connection" "$work/copy.err" || { cat "$work/copy.err" "$work/copy.out"; echo "FAIL: the copy was not killed mid-way"; exit 1; }
+  for _ in $(seq 1 200); do "$PGBIN/pg_isready" -q && q -c "SELECT 1" >/dev/null 2>&1 && break; sleep 0.1; done
+  q -c "SELECT 1" >/dev/null || { tail -20 "$priv/server.log"; echo "FAIL: server did not come back"; exit 1; }
+  grep -q "was terminated by signal 9" "$priv/server.log" || { echo "FAIL: no crash reset in the server log"; exit 1; }
+  grep -q "database system is ready to accept connections" "$priv/server.log" || exit 1
+  after=$(q -c "SELECT bench.table_counts()")
+  [ "$after" = "$before" ] || { echo "FAIL: after SIGKILL and recovery:
+  before: $before
+  after:  $after"; exit 1; }
+  echo "ok: copy killed with SIGKILL at $((serial_ms * 40 / 100)) ms of $serial_ms ms: server reset and recovered, all sen2 tables as before"
+) || fail "SIGKILL part"
+echo "ok: $checks cancel/terminate checks over: ${ops[*]}; SIGKILL + recovery"
