@@ -10,6 +10,11 @@
 #         SEN2_VG_GEN=1   add --gen-suppressions=all (to write a new entry)
 #         SEN2_VG_TESTS="a b"  only these pg_regress tests (default: all)
 #         SEN2_VG_PGTAP="test/pgtap/x.sql ..."  only these pgTAP files
+#         SEN2_VG_FAULTS=0      skip the error-path sweep (test/valgrind/faults.sql)
+#         SEN2_VG_PERSONS=150   size of the return the sweep interrupts
+#         SEN2_VG_SH="test/sh/x.sh ..."  also run these shell tests against the
+#                         valgrind cluster (none by default: each connection
+#                         costs seconds under valgrind; see docs/hardening.md)
 set -uo pipefail
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
 cd "$(dirname "$0")/../../.."
@@ -95,6 +100,58 @@ for f in "${tapfiles[@]}"; do
   fi
 done
 echo "pgTAP: $(( $(date +%s) - t0 )) s"
+
+# Error paths: test/valgrind/faults.sql interrupts every long operation this
+# build has with statement_timeout at doubling delays, in one session; then
+# one more run of the heaviest operation is ended with pg_terminate_backend
+# (the FATAL path: the backend exits in the middle of it, and its leak check
+# shows what it had allocated outside PostgreSQL's memory contexts).
+t0=$(date +%s)
+if [ "${SEN2_VG_FAULTS:-1}" != 0 ]; then
+  fdb=sen2_vg_faults
+  createdb $fdb || rc=1
+  PGAPPNAME=vg/faults psql -X -v persons="${SEN2_VG_PERSONS:-150}" -d $fdb -f test/valgrind/faults.sql \
+    >"$D/faults.out" 2>&1 || rc=1
+  grep -E 'cancelled at|completed within' "$D/faults.out" |
+    awk '{op=$1; $1=""; a[op]=a[op] ";" $0} END {for (o in a) print "  faults: " o a[o]}' | sort
+  grep -q '^all sen2 tables unchanged' "$D/faults.out" || { echo "faults.sql FAILED"; tail -20 "$D/faults.out"; rc=1; }
+  grep -E 'ERROR' "$D/faults.out" | grep -vE 'canceling statement due to statement timeout' | head -5 |
+    sed 's/^/  unexpected: /' | grep . && rc=1
+  # pg_terminate_backend in the middle of the heaviest operation there is
+  fq() { psql -X -At -d $fdb "$@"; }
+  big=$(fq -c "SELECT return_id FROM sen2.return WHERE label = 'valgrind faults'")
+  if [ "$(fq -c "SELECT count(*) FROM pg_class WHERE relname = 'vg_doc'")" = 1 ]; then
+    op="SELECT sen2.load_xml(doc) FROM vg_doc"; opname=load_xml
+  else
+    op="SELECT sen2.copy_return($big)"; opname=copy_return
+  fi
+  PGAPPNAME=vg/terminate psql -X -At -d $fdb -c "$op" >"$D/term.out" 2>&1 &
+  tbg=$!
+  tpid=
+  for _ in $(seq 1 100); do
+    tpid=$(fq -c "SELECT pid FROM pg_stat_activity WHERE application_name = 'vg/terminate' AND state = 'active'")
+    [ -n "$tpid" ] && break; sleep 0.1
+  done
+  sleep "${SEN2_VG_TERM_AFTER:-1}"
+  [ -n "$tpid" ] && fq -c "SELECT pg_terminate_backend($tpid)" >/dev/null
+  wait $tbg
+  if grep -q 'terminating connection due to administrator command' "$D/term.out"; then
+    echo "  faults: $opname terminated mid-way (backend $tpid)"
+  else
+    echo "  faults: $opname was not terminated mid-way (finished first?):"; sed 's/^/    /' "$D/term.out" | head -5; rc=1
+  fi
+  dropdb $fdb || rc=1
+fi
+echo "faults: $(( $(date +%s) - t0 )) s"
+
+for t in ${SEN2_VG_SH-}; do
+  if PGAPPNAME="sh/$(basename "$t" .sh)" SEN2_TEST_WORK="$D" SEN2_FAULT_PERSONS=300 SEN2_FAULT_NO_KILL=1 \
+       timeout 240 bash "$t" >"$D/sh.out" 2>&1; then
+    echo "  sh $t ok"
+  else
+    echo "  sh $t FAILED"; sed 's/^/    /' "$D/sh.out" | tail -30; rc=1
+  fi
+done
 
 t0=$(date +%s)
 stop_cluster
