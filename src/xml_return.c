@@ -1,0 +1,307 @@
+/*
+ * xml_return.c
+ *		sen2.return_xml(return_id) and sen2.return_xml_rows(return_id): the
+ *		staging tables of one return, nested into records by SQL and written
+ *		by sen2.xml_agg / sen2.xml_person.
+ *
+ * The work is SQL (the query below); these functions only run it.  They are
+ * C rather than SQL functions because a SQL function hands its result back
+ * through a tuplestore, which copies a document of tens of megabytes twice
+ * more (and to disk beyond work_mem).  Here a DestReceiver takes the one
+ * value straight from the executor, and the line version puts each line
+ * into the result tuplestore as it is made.  Both queries share the text
+ * that nests the tables, so they cannot drift apart.
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "nodes/params.h"
+#include "tcop/dest.h"
+#include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/memutils.h"
+#include "utils/tuplestore.h"
+
+#include "xml_agg.h"
+
+PG_FUNCTION_INFO_V1(sen2_return_xml);
+PG_FUNCTION_INFO_V1(sen2_return_xml_rows);
+
+/*
+ * The persons of return $1 as sen2.xml_agg reads them (docs/xml-writer.md):
+ * a person row with a requests array; each request a flat row that carries
+ * its assessment, named plan and active plans as columns (modules that occur
+ * at most once may come inline) plus plan_detail, placement_detail and
+ * sen_need arrays.  Flat 1:1 joins and one grouped pass per array keep the
+ * number of times a value is copied small: that, not the XML writing, is
+ * most of the cost.  Children come in (seq, id) order: array_agg takes its
+ * input in the order of the sorted subquery beneath it (PostgreSQL 15
+ * cannot feed presorted input to array_agg(... ORDER BY ...), which sorts
+ * every group on its own and is several times slower).
+ */
+#define PERSONS_CTE \
+"WITH\n" \
+"    pd AS (SELECT d.named_plan_id, pg_catalog.array_agg(d) AS plan_detail\n" \
+"             FROM (SELECT * FROM sen2.plan_detail d WHERE d.return_id = $1\n" \
+"                    ORDER BY d.named_plan_id, d.seq, d.plan_detail_id) d\n" \
+"            GROUP BY d.named_plan_id),\n" \
+"    pl AS (SELECT x.active_plans_id, pg_catalog.array_agg(x) AS placement_detail\n" \
+"             FROM (SELECT * FROM sen2.placement_detail x WHERE x.return_id = $1\n" \
+"                    ORDER BY x.active_plans_id, x.seq, x.placement_detail_id) x\n" \
+"            GROUP BY x.active_plans_id),\n" \
+"    sn AS (SELECT x.active_plans_id, pg_catalog.array_agg(x) AS sen_need\n" \
+"             FROM (SELECT * FROM sen2.sen_need x WHERE x.return_id = $1\n" \
+"                    ORDER BY x.active_plans_id, x.seq, x.sen_need_id) x\n" \
+"            GROUP BY x.active_plans_id),\n" \
+"    rq AS (SELECT q.person_id AS rq_person, q.seq AS rq_seq, q.request_id AS rq_id,\n" \
+"                  q.*, a.*, n.*, pd.plan_detail, ap.*, pl.placement_detail, sn.sen_need\n" \
+"             FROM sen2.request q\n" \
+"             LEFT JOIN sen2.assessment a ON a.request_id = q.request_id\n" \
+"             LEFT JOIN sen2.named_plan n ON n.assessment_id = a.assessment_id\n" \
+"             LEFT JOIN pd ON pd.named_plan_id = n.named_plan_id\n" \
+"             LEFT JOIN sen2.active_plans ap ON ap.request_id = q.request_id\n" \
+"             LEFT JOIN pl ON pl.active_plans_id = ap.active_plans_id\n" \
+"             LEFT JOIN sn ON sn.active_plans_id = ap.active_plans_id\n" \
+"            WHERE q.return_id = $1),\n" \
+"    rqs AS (SELECT rq.rq_person, pg_catalog.array_agg(rq) AS requests\n" \
+"              FROM (SELECT * FROM rq ORDER BY rq.rq_person, rq.rq_seq, rq.rq_id) rq\n" \
+"             GROUP BY rq.rq_person),\n" \
+"    p AS (SELECT pe.*, rqs.requests\n" \
+"            FROM sen2.person pe LEFT JOIN rqs ON rqs.rq_person = pe.person_id\n" \
+"           WHERE pe.return_id = $1)\n"
+
+static const char *const document_query =
+PERSONS_CTE
+"SELECT sen2.xml_agg(p, r, p.seq, p.person_id)\n"
+"  FROM sen2.return r LEFT JOIN p ON true\n"
+" WHERE r.return_id = $1";
+
+static const char *const header_query =
+"SELECT r FROM sen2.return r WHERE r.return_id = $1";
+
+static const char *const lines_query =
+PERSONS_CTE
+"SELECT sen2.xml_person(p, r.collection_year)\n"
+"  FROM sen2.return r JOIN p ON true\n"
+" WHERE r.return_id = $1\n"
+" ORDER BY p.seq NULLS LAST, p.person_id";
+
+/* Plans kept for the session; the plan cache replans them when needed. */
+static SPIPlanPtr document_plan = NULL;
+static SPIPlanPtr header_plan = NULL;
+static SPIPlanPtr lines_plan = NULL;
+
+static SPIPlanPtr
+keep_plan(SPIPlanPtr *slot, const char *query)
+{
+	if (*slot == NULL)
+	{
+		Oid			argtypes[1] = {INT8OID};
+		SPIPlanPtr	p = SPI_prepare_cursor(query, 1, argtypes, CURSOR_OPT_PARALLEL_OK);
+
+		if (p == NULL)
+			elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+		if (SPI_keepplan(p) != 0)
+			elog(ERROR, "SPI_keepplan failed");
+		*slot = p;
+	}
+	return *slot;
+}
+
+/* Receives the first column of each row. */
+typedef struct Receiver
+{
+	DestReceiver pub;
+	MemoryContext cxt;			/* where kept values go */
+	bool		byval;			/* the column's type, for the copy */
+	int16		typlen;
+	/* one value (sen2.return_xml) */
+	Datum		value;
+	bool		got;
+	/* or each value into a tuplestore (sen2.return_xml_rows) */
+	Tuplestorestate *store;
+	TupleDesc	store_desc;
+} Receiver;
+
+static bool
+receive_value(TupleTableSlot *slot, DestReceiver *self)
+{
+	Receiver   *r = (Receiver *) self;
+	bool		isnull;
+	Datum		v = slot_getattr(slot, 1, &isnull);
+
+	if (isnull)
+		return true;
+	if (r->store != NULL)
+	{
+		/* the tuplestore copies the value (and spills beyond work_mem) */
+		tuplestore_putvalues(r->store, r->store_desc, &v, &isnull);
+		return true;
+	}
+	if (!r->got)
+	{
+		MemoryContext old = MemoryContextSwitchTo(r->cxt);
+
+		r->value = datumCopy(v, r->byval, r->typlen);
+		r->got = true;
+		MemoryContextSwitchTo(old);
+	}
+	return true;
+}
+
+static void
+receiver_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
+{
+}
+
+static void
+receiver_shutdown(DestReceiver *self)
+{
+}
+
+static void
+receiver_destroy(DestReceiver *self)
+{
+}
+
+static void
+receiver_init(Receiver *r, MemoryContext cxt, bool byval, int16 typlen)
+{
+	memset(r, 0, sizeof(Receiver));
+	r->pub.receiveSlot = receive_value;
+	r->pub.rStartup = receiver_startup;
+	r->pub.rShutdown = receiver_shutdown;
+	r->pub.rDestroy = receiver_destroy;
+	r->pub.mydest = DestNone;
+	r->cxt = cxt;
+	r->byval = byval;
+	r->typlen = typlen;
+}
+
+/*
+ * Runs a kept plan for one return.  An error raised inside (a bad character,
+ * the size limit) already names the item and the row; SPI would add the
+ * whole internal query as its CONTEXT, which tells an authority's analyst
+ * nothing, so it is dropped.
+ */
+static void
+run_plan(SPIPlanPtr plan, int64 return_id, Receiver *r)
+{
+	ParamListInfo params = makeParamList(1);
+	SPIExecuteOptions opts;
+	MemoryContext cxt = CurrentMemoryContext;
+	volatile int ret = 0;
+
+	params->params[0].value = Int64GetDatum(return_id);
+	params->params[0].isnull = false;
+	params->params[0].pflags = PARAM_FLAG_CONST;
+	params->params[0].ptype = INT8OID;
+	memset(&opts, 0, sizeof(opts));
+	opts.params = params;
+	opts.read_only = true;
+	opts.dest = (DestReceiver *) r;
+	PG_TRY();
+	{
+		ret = SPI_execute_plan_extended(plan, &opts);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *ed;
+
+		MemoryContextSwitchTo(cxt);
+		ed = CopyErrorData();
+		FlushErrorState();
+		ed->context = NULL;
+		ReThrowError(ed);
+	}
+	PG_END_TRY();
+	/* a SELECT into a receiver of our own reports SPI_OK_UTILITY */
+	if (ret != SPI_OK_SELECT && ret != SPI_OK_UTILITY)
+		elog(ERROR, "sen2: query failed: %s", SPI_result_code_string(ret));
+}
+
+static void
+no_such_return(int64 return_id)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NO_DATA_FOUND),
+			 errmsg("return " INT64_FORMAT " does not exist", return_id),
+			 errhint("SELECT return_id, la_code, collection_year FROM sen2.return lists the returns you can see.")));
+}
+
+/* The header record of a return, copied into cxt. */
+static Datum
+fetch_header(int64 return_id, MemoryContext cxt)
+{
+	Receiver	r;
+
+	receiver_init(&r, cxt, false, -1);
+	run_plan(keep_plan(&header_plan, header_query), return_id, &r);
+	if (!r.got)
+		no_such_return(return_id);
+	return r.value;
+}
+
+Datum
+sen2_return_xml(PG_FUNCTION_ARGS)
+{
+	int64		return_id = PG_GETARG_INT64(0);
+	MemoryContext cxt = CurrentMemoryContext;
+	Receiver	r;
+	int			ret;
+
+	if ((ret = SPI_connect()) != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed: %s", SPI_result_code_string(ret));
+	receiver_init(&r, cxt, false, -1);
+	run_plan(keep_plan(&document_plan, document_query), return_id, &r);
+	SPI_finish();
+	if (!r.got)
+		no_such_return(return_id);
+	PG_RETURN_DATUM(r.value);
+}
+
+Datum
+sen2_return_xml_rows(PG_FUNCTION_ARGS)
+{
+	int64		return_id = PG_GETARG_INT64(0);
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	MemoryContext cxt = CurrentMemoryContext;
+	Receiver	r;
+	Datum		header;
+	Datum		v;
+	bool		isnull = false;
+	text	   *open_line;
+	text	   *close_line;
+	int			ret;
+
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+
+	if ((ret = SPI_connect()) != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed: %s", SPI_result_code_string(ret));
+	header = fetch_header(return_id, cxt);
+	{
+		MemoryContext old = MemoryContextSwitchTo(cxt);
+
+		sen2_xml_frame_lines(fcinfo->flinfo, header, &open_line, &close_line);
+		MemoryContextSwitchTo(old);
+	}
+
+	v = CStringGetTextDatum(SEN2_XML_DECLARATION);
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &v, &isnull);
+	v = PointerGetDatum(open_line);
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &v, &isnull);
+
+	receiver_init(&r, cxt, false, -1);
+	r.store = rsinfo->setResult;
+	r.store_desc = rsinfo->setDesc;
+	run_plan(keep_plan(&lines_plan, lines_query), return_id, &r);
+	SPI_finish();
+
+	v = PointerGetDatum(close_line);
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &v, &isnull);
+	return (Datum) 0;
+}
