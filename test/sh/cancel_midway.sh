@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Faults in the middle of a long operation.  For each operation this build
 # has (always sen2.copy_return of a large return built with plain SQL; also
-# sen2.validate, sen2.load_xml and sen2.synthesize when they exist):
+# sen2.validate, sen2.return_xml, sen2.load_xml and sen2.synthesize when
+# they exist):
 #   1. run it once to completion, timed, and undo its result;
 #   2. start it again, and pg_cancel_backend it when about 40% of that time
 #      has passed;
@@ -58,6 +59,8 @@ q -c "CREATE EXTENSION sen2" -f bench/pgbench/setup.sql >/dev/null || fail "setu
 t0=$(now_ms)
 big=$(q -c "SELECT bench.build_return('202', 2026, $persons, 'large')") || fail "build the large return"
 echo "large return $big built with plain SQL in $(( $(now_ms) - t0 )) ms: $(q -c "SELECT bench.shape($big)")"
+# as after any bulk load: without statistics some plans are 100 times slower
+q -c "ANALYZE"
 
 # the operations: name, SQL, undo (SQL run after the serial run), writes rows?
 ops=(copy)
@@ -72,6 +75,12 @@ if has validate; then
   op_undo[validate]=""                   # its run record stays; counts are taken after it
   op_writes[validate]=0
 else absent+=" validate"; fi
+if has return_xml; then
+  ops+=(return_xml)
+  op_sql[return_xml]="SELECT length(sen2.return_xml($big)::text)"
+  op_undo[return_xml]=""
+  op_writes[return_xml]=0
+else absent+=" return_xml"; fi
 if has load_xml && has return_xml; then
   q -c "CREATE TABLE bench_doc AS SELECT sen2.return_xml($big)::text AS doc" || fail "return_xml of the large return"
   ops+=(load_xml)
@@ -87,15 +96,29 @@ if has synthesize; then
 else absent+=" synthesize"; fi
 echo "operations: ${ops[*]}${absent:+ (not in this build:$absent)}"
 
-# start_op NAME: runs the operation in the background as application NAME
+# run_timed NAME: runs the operation to completion; sets res to its result
+# and serial_ms to its time in the server (psql's \timing, no connection)
+run_timed() {
+  local out
+  out=$(psql -X -q -At -v ON_ERROR_STOP=1 -d $db -c '\timing on' -c "${op_sql[$1]}") || return 1
+  serial_ms=$(printf '%s\n' "$out" | sed -nE 's/^Time: ([0-9]+)\..*/\1/p' | tail -1)
+  res=$(printf '%s\n' "$out" | grep -v '^Time: ' | head -1)
+}
+
+# start_op NAME: runs the operation in the background; the session first
+# writes its backend pid to a file, then starts the operation at once, so the
+# delay before a signal is measured from the operation's start
 start_op() {
-  PGAPPNAME="sen2_fault_$1" psql -X -At -d $db -c "${op_sql[$1]}" >"$work/$1.out" 2>"$work/$1.err" &
+  rm -f "$work/pid"
+  PGAPPNAME="sen2_fault_$1" psql -X -At -d $db >"$work/$1.out" 2>"$work/$1.err" <<SQL &
+SELECT pg_backend_pid() \g $work/pid
+${op_sql[$1]};
+SQL
   bg=$!
   local i
-  for i in $(seq 1 200); do
-    pid=$(q -c "SELECT pid FROM pg_stat_activity WHERE application_name = 'sen2_fault_$1' AND state = 'active'")
-    [ -n "$pid" ] && return 0
-    sleep 0.02
+  for i in $(seq 1 1000); do
+    [ -s "$work/pid" ] && { pid=$(cat "$work/pid"); return 0; }
+    sleep 0.005
   done
   fail "$1 did not start"
 }
@@ -107,7 +130,7 @@ interrupt() {
   start_op "$name"
   sleep "$(awk -v d="$delay" 'BEGIN {printf "%.3f", d / 1000}')"
   local t_sig; t_sig=$(now_ms)
-  q -c "SELECT pg_${how}_backend($pid)" >/dev/null
+  q -c "SELECT pg_${how}_backend($pid)" >/dev/null 2>&1
   wait $bg
   react_ms=$(( $(now_ms) - t_sig ))
   [ "$how" = cancel ] && want="canceling statement due to user request" ||
@@ -119,23 +142,25 @@ interrupt() {
 
 checks=0
 for name in "${ops[@]}"; do
-  t0=$(now_ms)
-  res=$(q -c "${op_sql[$name]}") || fail "serial $name"
-  serial_ms=$(( $(now_ms) - t0 ))
+  run_timed "$name" || fail "serial $name"
   [ -n "${op_undo[$name]}" ] && q -c "$(printf "${op_undo[$name]}" "$res")" >/dev/null
   before=$(q -c "SELECT bench.table_counts()")
   orphans_before=$(q -c "SELECT bench.module_counts()")
   for how in cancel terminate; do
     quiesce
     ins0=$(q -c "SELECT bench.rows_inserted()")
-    delay=$(( serial_ms * 40 / 100 ))
-    if ! interrupt "$name" $how $delay; then
-      # finished within 40% of its serial time: try once more, earlier
-      [ -n "${op_undo[$name]}" ] && q -c "$(printf "${op_undo[$name]}" "$(cat "$work/$name.out")")" >/dev/null
+    # at 40% of its serial time; if it finished first (a fast operation on a
+    # busy machine), again at 10%, then at once
+    stopped=
+    for pct in 40 10 0; do
+      delay=$(( serial_ms * pct / 100 ))
+      interrupt "$name" $how $delay && { stopped=1; break; }
+      [ -n "${op_undo[$name]}" ] && q -c "$(printf "${op_undo[$name]}" "$(head -1 "$work/$name.out")")" >/dev/null
       before=$(q -c "SELECT bench.table_counts()")
-      delay=$(( serial_ms * 15 / 100 ))
-      interrupt "$name" $how $delay || fail "$name finished before it could be stopped ($how)"
-    fi
+      quiesce
+      ins0=$(q -c "SELECT bench.rows_inserted()")
+    done
+    [ -n "$stopped" ] || fail "$name finished each time before it could be stopped ($how)"
     # the session is gone (terminate) or idle (cancel, then psql quit) and holds no lock
     for _ in $(seq 1 100); do
       [ "$(q -c "SELECT count(*) FROM pg_stat_activity WHERE pid = $pid")" = 0 ] && break
@@ -182,7 +207,7 @@ priv=$(mktemp -d /tmp/sen2-kill.XXXXXX)
   kbig=$(q -c "SELECT bench.build_return('204', 2026, $persons, 'large')") || exit 1
   before=$(q -c "SELECT bench.table_counts()")
   op_sql[copy]="SELECT sen2.copy_return($kbig)"
-  t0=$(now_ms); res=$(q -c "${op_sql[copy]}") || exit 1; serial_ms=$(( $(now_ms) - t0 ))
+  run_timed copy || exit 1
   q -c "DELETE FROM sen2.return WHERE return_id = $res" >/dev/null
   start_op copy
   sleep "$(awk -v d="$((serial_ms * 40 / 100))" 'BEGIN {printf "%.3f", d / 1000}')"
