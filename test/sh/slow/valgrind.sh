@@ -14,6 +14,7 @@
 #         SEN2_VG_PGTAP="test/pgtap/x.sql ..."  only these pgTAP files
 #         SEN2_VG_FAULTS=0      skip the error-path sweep (test/valgrind/faults.sql)
 #         SEN2_VG_PERSONS=150   size of the return the sweep interrupts
+#         SEN2_VG_JOBS=1        one stream instead of two
 #         SEN2_VG_SH="test/sh/x.sh ..."  also run these shell tests against the
 #                         valgrind cluster (none by default: each connection
 #                         costs seconds under valgrind; see docs/hardening.md)
@@ -86,77 +87,118 @@ SQL_ONLY="reference schema security"
 is_sql_only() { [ -z "${SEN2_VG_ALL:-}" ] && [[ " $SQL_ONLY " == *" $1 "* ]]; }
 echo "left out as SQL-only (SEN2_VG_ALL=1 runs them): $SQL_ONLY"
 
-rc=0
-# pg_regress: the Makefile's installcheck, results kept out of the source tree
-t0=$(date +%s)
-regress_args=(EXTRA_REGRESS_OPTS="--outputdir=$D/regress")
-if [ -n "${SEN2_VG_TESTS:-}" ]; then regress_args+=(REGRESS="$SEN2_VG_TESTS")
-elif [ -z "${SEN2_VG_ALL:-}" ]; then
-  regress_args+=(REGRESS="$(for f in sql/*.sql; do n=$(basename "$f" .sql); is_sql_only "$n" || echo "$n"; done | paste -sd' ')")
-fi
-make -s PG_CONFIG="$PG_CONFIG" installcheck "${regress_args[@]}" >"$D/regress.txt" 2>&1 || rc=1
-grep -E '^ *test .* \.\.\. ' "$D/regress.txt" | sed 's/^/  /'
-if [ $rc -ne 0 ]; then
-  echo "pg_regress under valgrind FAILED"; head -100 "$D/regress/regression.diffs" 2>/dev/null || tail -20 "$D/regress.txt"
-fi
-echo "pg_regress: $(( $(date +%s) - t0 )) s"
+# Each part writes its report to $D/<part>.report and its status to
+# $D/<part>.rc, so parts can run side by side (SEN2_VG_JOBS=2, the default:
+# pg_regress in one stream, pgTAP then the fault sweep in the other; they use
+# different databases).  Under valgrind each new backend spends seconds
+# translating code again, so two streams keep both cores busy.
+run_regress() {
+  local rc=0 t0; t0=$(date +%s)
+  regress_args=(EXTRA_REGRESS_OPTS="--outputdir=$D/regress")
+  if [ -n "${SEN2_VG_TESTS:-}" ]; then regress_args+=(REGRESS="$SEN2_VG_TESTS")
+  elif [ -z "${SEN2_VG_ALL:-}" ]; then
+    regress_args+=(REGRESS="$(for f in sql/*.sql; do n=$(basename "$f" .sql); is_sql_only "$n" || echo "$n"; done | paste -sd' ')")
+  fi
+  make -s PG_CONFIG="$PG_CONFIG" installcheck "${regress_args[@]}" >"$D/regress.txt" 2>&1 || rc=1
+  {
+    grep -E '^ *test .* \.\.\. ' "$D/regress.txt" | sed 's/^/  /'
+    if [ $rc -ne 0 ]; then
+      echo "pg_regress under valgrind FAILED (test output differs: see the diff)"
+      head -100 "$D/regress/regression.diffs" 2>/dev/null || tail -20 "$D/regress.txt"
+    fi
+    echo "pg_regress: $(( $(date +%s) - t0 )) s"
+  } >"$D/regress.report"
+  echo $rc >"$D/regress.rc"
+}
 
 # pgTAP: one pg_prove per file so each backend's application_name names its file
-t0=$(date +%s)
-shopt -s nullglob
-tapfiles=(${SEN2_VG_PGTAP-test/pgtap/*.sql})
-for f in "${tapfiles[@]}"; do
-  [ -z "${SEN2_VG_PGTAP:-}" ] && is_sql_only "$(basename "$f" .sql)" && continue
-  if PGAPPNAME="pgtap/$(basename "$f" .sql)" pg_prove -d postgres "$f" >"$D/pgtap.out" 2>&1; then
-    echo "  pgtap $f ok"
-  else
-    echo "  pgtap $f FAILED"; sed 's/^/    /' "$D/pgtap.out" | tail -30; rc=1
-  fi
-done
-echo "pgTAP: $(( $(date +%s) - t0 )) s"
+run_pgtap() {
+  local rc=0 t0 f; t0=$(date +%s)
+  shopt -s nullglob
+  local tapfiles=(${SEN2_VG_PGTAP-test/pgtap/*.sql})
+  {
+    for f in "${tapfiles[@]}"; do
+      [ -z "${SEN2_VG_PGTAP:-}" ] && is_sql_only "$(basename "$f" .sql)" && continue
+      if PGAPPNAME="pgtap/$(basename "$f" .sql)" pg_prove -d postgres "$f" >"$D/pgtap.out" 2>&1; then
+        echo "  pgtap $f ok"
+      else
+        echo "  pgtap $f FAILED"; sed 's/^/    /' "$D/pgtap.out" | tail -30; rc=1
+      fi
+    done
+    echo "pgTAP: $(( $(date +%s) - t0 )) s"
+  } >"$D/pgtap.report"
+  echo $rc >"$D/pgtap.rc"
+}
 
 # Error paths: test/valgrind/faults.sql interrupts every long operation this
 # build has with statement_timeout at doubling delays, in one session; then
 # one more run of the heaviest operation is ended with pg_terminate_backend
 # (the FATAL path: the backend exits in the middle of it, and its leak check
 # shows what it had allocated outside PostgreSQL's memory contexts).
+run_faults() {
+  local rc=0 t0; t0=$(date +%s)
+  local fdb=sen2_vg_faults
+  {
+    createdb $fdb || rc=1
+    PGAPPNAME=vg/faults psql -X -v persons="${SEN2_VG_PERSONS:-150}" -d $fdb -f test/valgrind/faults.sql \
+      >"$D/faults.out" 2>&1 || rc=1
+    grep -E 'cancelled at|completed within' "$D/faults.out" |
+      awk '{op=$1; $1=""; a[op]=a[op] ";" $0} END {for (o in a) print "  faults: " o a[o]}' | sort
+    grep -q '^all sen2 tables unchanged' "$D/faults.out" || { echo "faults.sql FAILED"; tail -20 "$D/faults.out"; rc=1; }
+    grep -E 'ERROR' "$D/faults.out" | grep -vE 'canceling statement due to statement timeout' | head -5 |
+      sed 's/^/  unexpected: /' | grep . && rc=1
+    # pg_terminate_backend in the middle of the heaviest operation there is
+    fq() { psql -X -At -d $fdb "$@"; }
+    local big op opname tbg tpid
+    big=$(fq -c "SELECT return_id FROM sen2.return WHERE label = 'valgrind faults'")
+    if [ "$(fq -c "SELECT count(*) FROM pg_class WHERE relname = 'vg_doc'")" = 1 ]; then
+      op="SELECT sen2.load_xml(doc) FROM vg_doc"; opname=load_xml
+    else
+      op="SELECT sen2.copy_return($big)"; opname=copy_return
+    fi
+    PGAPPNAME=vg/terminate psql -X -At -d $fdb -c "$op" >"$D/term.out" 2>&1 &
+    tbg=$!
+    tpid=
+    for _ in $(seq 1 100); do
+      tpid=$(fq -c "SELECT pid FROM pg_stat_activity WHERE application_name = 'vg/terminate' AND state = 'active'")
+      [ -n "$tpid" ] && break; sleep 0.1
+    done
+    sleep "${SEN2_VG_TERM_AFTER:-1}"
+    [ -n "$tpid" ] && fq -c "SELECT pg_terminate_backend($tpid)" >/dev/null
+    wait $tbg
+    if grep -q 'terminating connection due to administrator command' "$D/term.out"; then
+      echo "  faults: $opname terminated mid-way (backend $tpid)"
+    else
+      echo "  faults: $opname was not terminated mid-way (finished first?):"; sed 's/^/    /' "$D/term.out" | head -5; rc=1
+    fi
+    dropdb $fdb || rc=1
+    echo "faults: $(( $(date +%s) - t0 )) s"
+  } >"$D/faults.report" 2>&1
+  echo $rc >"$D/faults.rc"
+}
+stream_b() {
+  run_pgtap
+  if [ "${SEN2_VG_FAULTS:-1}" != 0 ]; then run_faults; else echo 0 >"$D/faults.rc"; : >"$D/faults.report"; fi
+}
+
+# CREATE EXTENSION creates the cluster-wide sen2_* roles when they are
+# missing; two first installs racing in two databases can collide on them
+# (see docs/hardening.md), so make them once before the streams start.
+psql -X -q -d postgres -c "SET client_min_messages = warning" -c "CREATE EXTENSION IF NOT EXISTS sen2" \
+  -c "DROP EXTENSION sen2" >/dev/null || { echo "CREATE EXTENSION failed"; result=1; exit 1; }
+
 t0=$(date +%s)
-if [ "${SEN2_VG_FAULTS:-1}" != 0 ]; then
-  fdb=sen2_vg_faults
-  createdb $fdb || rc=1
-  PGAPPNAME=vg/faults psql -X -v persons="${SEN2_VG_PERSONS:-150}" -d $fdb -f test/valgrind/faults.sql \
-    >"$D/faults.out" 2>&1 || rc=1
-  grep -E 'cancelled at|completed within' "$D/faults.out" |
-    awk '{op=$1; $1=""; a[op]=a[op] ";" $0} END {for (o in a) print "  faults: " o a[o]}' | sort
-  grep -q '^all sen2 tables unchanged' "$D/faults.out" || { echo "faults.sql FAILED"; tail -20 "$D/faults.out"; rc=1; }
-  grep -E 'ERROR' "$D/faults.out" | grep -vE 'canceling statement due to statement timeout' | head -5 |
-    sed 's/^/  unexpected: /' | grep . && rc=1
-  # pg_terminate_backend in the middle of the heaviest operation there is
-  fq() { psql -X -At -d $fdb "$@"; }
-  big=$(fq -c "SELECT return_id FROM sen2.return WHERE label = 'valgrind faults'")
-  if [ "$(fq -c "SELECT count(*) FROM pg_class WHERE relname = 'vg_doc'")" = 1 ]; then
-    op="SELECT sen2.load_xml(doc) FROM vg_doc"; opname=load_xml
-  else
-    op="SELECT sen2.copy_return($big)"; opname=copy_return
-  fi
-  PGAPPNAME=vg/terminate psql -X -At -d $fdb -c "$op" >"$D/term.out" 2>&1 &
-  tbg=$!
-  tpid=
-  for _ in $(seq 1 100); do
-    tpid=$(fq -c "SELECT pid FROM pg_stat_activity WHERE application_name = 'vg/terminate' AND state = 'active'")
-    [ -n "$tpid" ] && break; sleep 0.1
-  done
-  sleep "${SEN2_VG_TERM_AFTER:-1}"
-  [ -n "$tpid" ] && fq -c "SELECT pg_terminate_backend($tpid)" >/dev/null
-  wait $tbg
-  if grep -q 'terminating connection due to administrator command' "$D/term.out"; then
-    echo "  faults: $opname terminated mid-way (backend $tpid)"
-  else
-    echo "  faults: $opname was not terminated mid-way (finished first?):"; sed 's/^/    /' "$D/term.out" | head -5; rc=1
-  fi
-  dropdb $fdb || rc=1
+if [ "${SEN2_VG_JOBS:-2}" -ge 2 ]; then
+  run_regress & ra=$!
+  stream_b & rb=$!
+  wait $ra $rb
+else
+  run_regress; stream_b
 fi
-echo "faults: $(( $(date +%s) - t0 )) s"
+cat "$D/regress.report" "$D/pgtap.report" "$D/faults.report"
+echo "tests and faults: $(( $(date +%s) - t0 )) s wall (SEN2_VG_JOBS=${SEN2_VG_JOBS:-2})"
+rc=0
+for part in regress pgtap faults; do [ "$(cat "$D/$part.rc" 2>/dev/null)" = 0 ] || rc=1; done
 
 for t in ${SEN2_VG_SH-}; do
   if PGAPPNAME="sh/$(basename "$t" .sh)" SEN2_TEST_WORK="$D" SEN2_FAULT_PERSONS=300 SEN2_FAULT_NO_KILL=1 \
