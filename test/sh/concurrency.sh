@@ -47,9 +47,9 @@ base=$(q -c "SELECT bench.build_return('201', 2026, $base_persons, 'shared')") |
 q -c "INSERT INTO bench.expect VALUES ('base_la', '201'), ('base_year', '2026'),
         ('base_shape', bench.shape($base)), ('base_needs', bench.needs_digest($base))"
 # the shape of a 30-person build, from a build that is then removed
-rid=$(q -c "SELECT bench.build_return('899', 2025, 30)") || fail "serial build"
+rid=$(q -c "SELECT bench.build_return('800', 2025, 30)") || fail "serial build"
 q -c "INSERT INTO bench.expect SELECT 'build30', bench.shape($rid)"
-q -c "DELETE FROM sen2.return WHERE la_code = '899'"
+q -c "DELETE FROM sen2.return WHERE return_id = $rid"
 q -c "INSERT INTO bench.expect VALUES ('stats', bench.stats_digest())"
 scripts=(bench/pgbench/build.sql@2 bench/pgbench/copy.sql@2 bench/pgbench/read.sql@3)
 ran="build copy read"; absent=""
@@ -73,7 +73,7 @@ if has return_xml; then
   else absent+=" load_xml"; fi
 else absent+=" return_xml"; has load_xml && absent+=" load_xml(needs return_xml)"; fi
 if has synthesize; then
-  sid=$(q -c "SELECT sen2.synthesize('899', 2025, 30, 42, 0.1)") || fail "serial synthesize"
+  sid=$(q -c "SELECT sen2.synthesize('800', 2025, 30, 42, 0.1)") || fail "serial synthesize"
   q -c "INSERT INTO bench.expect SELECT 'synth30', bench.shape($sid)"
   q -c "DELETE FROM sen2.return WHERE return_id = $sid"
   scripts+=(bench/pgbench/synth.sql@2); ran+=" synth"
@@ -109,6 +109,18 @@ fi
 q -c "SELECT bench.verify('base_shape', bench.shape($base)); SELECT bench.verify('base_needs', bench.needs_digest($base)); SELECT bench.verify('stats', bench.stats_digest())" >/dev/null ||
   fail "shared return changed"
 has validate && { q -c "SELECT bench.verify('validate_base', (SELECT count(*) FROM sen2.validate($base))::text)" >/dev/null || fail "validate after the run"; }
+ntx() { awk -v f="$1" '$0 ~ "^SQL script [0-9]+: .*" f {x=1; next} x && /^ - [0-9]+ transactions/ {print $2; exit}' "$work/pgbench.out"; }
+if has validate && [ "$(q -c "SELECT count(*) FROM pg_class WHERE oid = to_regclass('sen2.validation_run')")" = 1 ]; then
+  # every validation recorded its own run, each with the serial number of findings
+  vtx=$(ntx validate.sql)
+  runs=$(q -c "SELECT count(*) FROM sen2.validation_run WHERE return_id = $base")
+  [ "$runs" = "$((vtx + 2))" ] || fail "$runs validation runs recorded for the shared return, expected $vtx concurrent + 2 serial"
+  sizes=$(q -c "SELECT string_agg(DISTINCT n::text, ',') FROM (SELECT r.run_id, count(f.run_id) AS n FROM sen2.validation_run r
+                LEFT JOIN sen2.validation_finding f ON f.run_id = r.run_id WHERE r.return_id = $base GROUP BY r.run_id) s")
+  [ "$sizes" = "$(q -c "SELECT value FROM bench.expect WHERE what = 'validate_base'")" ] ||
+    fail "findings per recorded run: $sizes"
+  echo "  $runs validation runs recorded for the shared return, each with $sizes findings"
+fi
 builds=$(awk '/^SQL script [0-9]+: .*build\.sql/ {f=1; next} f && /^ - [0-9]+ transactions/ {print $2; exit}' "$work/pgbench.out")
 kept=$(q -c "SELECT count(*) FROM sen2.return WHERE label = 'bench build'")
 [ "$kept" = "${builds:-x}" ] || fail "pgbench committed ${builds:-?} builds but $kept built returns exist"
