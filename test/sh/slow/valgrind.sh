@@ -9,8 +9,8 @@
 # Knobs:  SEN2_VG_KEEP=1  keep the work directory (logs) even on success
 #         SEN2_VG_GEN=1   add --gen-suppressions=all (to write a new entry)
 #         SEN2_VG_TESTS="a b"  only these pg_regress tests (default: all but
-#                         the SQL-only ones listed in SQL_ONLY below)
-#         SEN2_VG_ALL=1         include the SQL-only tests too
+#                         those listed in SQL_ONLY and HEAVY below)
+#         SEN2_VG_ALL=1         include those too
 #         SEN2_VG_PGTAP="test/pgtap/x.sql ..."  only these pgTAP files
 #         SEN2_VG_FAULTS=0      skip the error-path sweep (test/valgrind/faults.sql)
 #         SEN2_VG_PERSONS=150   size of the return the sweep interrupts
@@ -79,13 +79,21 @@ done
 "$PGBIN/pg_isready" -q || { echo "valgrind cluster did not start"; tail -30 "$D/server.log"; result=1; exit 1; }
 echo "cluster under valgrind up after $(( $(date +%s) - started )) s (port $PORT)"
 
-# Tests that reach no sen2 C code (reference data, catalogue checks, roles
-# and row-level security: SQL and plpgsql only) cost minutes under valgrind
-# and cannot find anything in sen2's C; they are left out unless SEN2_VG_ALL=1.
-# Keep this list to tests you have read: a test not listed always runs.
+# Left out unless SEN2_VG_ALL=1 (keep these lists to tests you have read: a
+# test not listed always runs):
+#  SQL_ONLY  reach no sen2 C code (reference data, catalogue checks, roles and
+#            row-level security: SQL and plpgsql only), so cannot find
+#            anything in sen2's C;
+#  HEAVY     reach C code that smaller tests also reach under valgrind, but
+#            with data volumes that take minutes each here (synth: 7 returns
+#            of 1000 persons, synth_defects: 2 x 3000, synth_shares: 20,000);
+#            sen2.synthesize's C runs under valgrind through
+#            test/pgtap/synth.sql (every bad argument, 5-50 persons) and the
+#            fault sweep (150 persons with defects, cancelled at 6 points).
 SQL_ONLY="reference schema security"
-is_sql_only() { [ -z "${SEN2_VG_ALL:-}" ] && [[ " $SQL_ONLY " == *" $1 "* ]]; }
-echo "left out as SQL-only (SEN2_VG_ALL=1 runs them): $SQL_ONLY"
+HEAVY="synth synth_defects synth_shares"
+is_sql_only() { [ -z "${SEN2_VG_ALL:-}" ] && [[ " $SQL_ONLY $HEAVY " == *" $1 "* ]]; }
+echo "left out (SEN2_VG_ALL=1 runs them): SQL-only: $SQL_ONLY; heavy: $HEAVY"
 
 # Each part writes its report to $D/<part>.report and its status to
 # $D/<part>.rc, so parts can run side by side (SEN2_VG_JOBS=2, the default:
