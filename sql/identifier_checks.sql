@@ -9,7 +9,7 @@ SELECT p.oid::regprocedure AS function, p.provolatile AS volatility, p.proisstri
        p.proparallel AS parallel, p.prorettype::regtype AS returns
   FROM pg_proc p
  WHERE p.pronamespace = 'sen2'::regnamespace
-   AND (p.proname LIKE 'is\_valid\_%' OR p.proname LIKE '%\_problem')
+   AND (p.proname LIKE 'is\_valid\_%' OR p.proname LIKE '%\_problem') AND p.proname NOT LIKE 'stat\_%'
  ORDER BY p.oid::regprocedure::text;
 SELECT sen2.is_valid_upn(NULL) AS upn, sen2.is_valid_uln(NULL) AS uln, sen2.is_valid_urn(NULL) AS urn,
        sen2.is_valid_ukprn(NULL) AS ukprn, sen2.is_valid_postcode(NULL) AS postcode,

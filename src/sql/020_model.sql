@@ -247,3 +247,19 @@ END
 $$;
 COMMENT ON FUNCTION sen2.new_return(text, int, text) IS
   'Creates an empty return for an LA and collection year, with the header items (Year, ReferenceDate, LEA, software, DateTime) filled in.';
+
+-- The returns are the authority's data, not the extension's: pg_dump must
+-- write them (and where each identity sequence stands) although the tables
+-- belong to the extension.
+DO $$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['return', 'person', 'request', 'assessment', 'named_plan', 'plan_detail',
+                             'active_plans', 'placement_detail', 'sen_need'] LOOP
+        PERFORM pg_catalog.pg_extension_config_dump(('sen2.' || t)::regclass, '');
+        PERFORM pg_catalog.pg_extension_config_dump(
+            pg_catalog.pg_get_serial_sequence('sen2.' || t, t || '_id')::regclass, '');
+    END LOOP;
+END
+$$;

@@ -72,17 +72,9 @@ SELECT r.id,
 COMMENT ON VIEW sen2.rule_effective IS
   'The rule set in force: the catalogue with the authority''s overrides applied.';
 
--- Establishments (from GIAS) whose SEN unit / resourced provision the rules
--- can check (N07).  Empty unless the authority loads it.
-CREATE TABLE sen2.establishment (
-    urn                      text PRIMARY KEY CHECK (urn ~ '^[0-9]{6}$'),
-    name                     text,
-    has_sen_unit             boolean,
-    has_resourced_provision  boolean,
-    loaded_at                timestamptz NOT NULL DEFAULT pg_catalog.now()
-);
-COMMENT ON TABLE sen2.establishment IS
-  'Establishments by URN with their SEN unit and resourced provision flags (from GIAS), loaded by the authority; rule N07 queries plans that flag a unit or provision an establishment does not have. NULL = not known.';
+-- Rule N07 checks SEN unit / resourced provision flags against
+-- sen2.establishment, the register of src/sql/071_establishments.sql
+-- (empty until the authority runs sen2.load_establishments).
 
 -- Built-in rows are the extension's: they are created by the install
 -- script and replaced by update scripts, which disable this trigger around

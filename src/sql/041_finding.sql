@@ -76,7 +76,6 @@ SELECT pg_catalog.pg_extension_config_dump('sen2.validation_run_run_id_seq', '')
 SELECT pg_catalog.pg_extension_config_dump('sen2.validation_finding_finding_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('sen2.rule', 'WHERE origin = ''local''');
 SELECT pg_catalog.pg_extension_config_dump('sen2.rule_override', '');
-SELECT pg_catalog.pg_extension_config_dump('sen2.establishment', '');
 
 -- For BI: the findings of the latest finished run of each return.
 CREATE VIEW sen2.findings AS

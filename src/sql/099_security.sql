@@ -90,7 +90,7 @@ BEGIN
     -- which rows); writers change returns; admins change the rest.
     FOR t IN
         SELECT c.oid::regclass AS tab, c.relname,
-               c.relname ~ '^(ref_|rule|la_access|establishment|stat_parameter)' AS admin_only
+               c.relname ~ '^(ref_|rule|la_access|establishment|stat_parameter|synthetic_defect_kind)' AS admin_only
           FROM pg_catalog.pg_class c
           JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
          WHERE n.nspname = 'sen2' AND c.relkind IN ('r', 'v', 'm', 'p')

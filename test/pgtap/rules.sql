@@ -159,10 +159,10 @@ INSERT INTO rule_case (rule_id, expect, mutation) VALUES
 ('N06d', '{N06d}', $$UPDATE sen2.plan_detail SET sen_setting = 'NIEO' WHERE {P9-R2-N-D1}$$),
 ('N06e', '{N06e}', $$UPDATE sen2.plan_detail SET sen_unit_indicator = NULL WHERE {P1-R1-N-D1}$$),
 ('N06f', '{N06f}', $$UPDATE sen2.plan_detail SET resourced_provision_indicator = 'N' WHERE {P1-R1-N-D1}$$),
-('N07', '{N07}', $$INSERT INTO sen2.establishment (urn, has_sen_unit, has_resourced_provision)
-                   VALUES ('118002', false, true)$$),
-('N07', '{}', $$INSERT INTO sen2.establishment (urn, has_sen_unit, has_resourced_provision)
-                   VALUES ('118002', true, false), ('118000', NULL, false)$$),
+('N07', '{N07}', $$INSERT INTO sen2.establishment (urn, type_of_establishment, resourced_provision_capacity)
+                   VALUES ('118002', 'Community school', 10)$$),
+('N07', '{}', $$INSERT INTO sen2.establishment (urn, type_of_establishment, sen_unit_capacity)
+                   VALUES ('118002', 'Community school', 12)$$),
 ('N08a', '{N08a}', $$UPDATE sen2.named_plan SET plan_res = 'C' WHERE {P8-R1-N}$$),
 ('N08b', '{N08b}', $$UPDATE sen2.named_plan SET pb = 'Y' WHERE {P1-R1-N}$$),
 ('N08c', '{N08c}', $$UPDATE sen2.named_plan SET dp = 'E' WHERE {P2-R1-N}$$),

@@ -19,7 +19,7 @@ INSERT INTO sen2.rule_override (rule_id, severity, note) VALUES ('R05', 'error',
 SELECT sen2.import_rule_messages(E'id,message,severity\nA04,Official wording for A04,Q');
 SELECT sen2.register_rule('LA_FEW', 'query', 'Few persons',
        $$SELECT count(*)::text AS value FROM sen2.person WHERE return_id = $1 HAVING count(*) < 100$$);
-INSERT INTO sen2.establishment (urn, has_sen_unit, has_resourced_provision) VALUES ('118002', false, true);
+INSERT INTO sen2.establishment (urn, type_of_establishment, resourced_provision_capacity) VALUES ('118002', 'Community school', 10);
 \i test/fixtures/clean_return.sql
 SELECT count(*) FROM sen2.validate(pg_temp.sen2_clean_return('886', 2026));
 SQL
@@ -29,10 +29,10 @@ psql -X -q -v ON_ERROR_STOP=1 -d $dst -f "$work/ruledump.sql" >/dev/null
 
 state() { psql -X -At -d "$1" -c "
   SELECT string_agg(format('%s:%s:%s:%s', rule_id, enabled, severity, message), ' ' ORDER BY rule_id) FROM sen2.rule_override;
-  SELECT string_agg(id || '=' || query, ' ') FROM sen2.rule WHERE origin = 'local';
+  SELECT string_agg(id || '=' || query, ' ' ORDER BY id) FROM sen2.rule WHERE origin = 'local';
   SELECT count(*) FROM sen2.rule WHERE origin = 'builtin';
-  SELECT string_agg(urn || has_sen_unit::text, ' ') FROM sen2.establishment;
-  SELECT string_agg(format('%s/%s/%s', run_id, errors, queries), ' ') FROM sen2.validation_run;
+  SELECT string_agg(urn || has_sen_unit::text, ' ' ORDER BY urn) FROM sen2.establishment;
+  SELECT string_agg(format('%s/%s/%s', run_id, errors, queries), ' ' ORDER BY run_id) FROM sen2.validation_run;
   SELECT count(*) FROM sen2.validation_finding;
   SELECT string_agg(format('%s/%s/%s', id, severity, enabled), ' ' ORDER BY id) FROM sen2.rule_effective
    WHERE id IN ('P09', 'R05', 'A04', 'LA_FEW');"; }

@@ -1,0 +1,1119 @@
+-- Statistics: the DfE's published "Education, health and care plans" tables
+-- reproduced from the person-level staging tables (sen2-spec.md section 7).
+--
+-- Everything is computed from one relation of facts, sen2.stat_case: one
+-- row per request for an EHC needs assessment with its assessment, plan,
+-- active plan, person and return, every date parsed once and every derived
+-- state (active on census day, new in the year, ages, primary need, the
+-- placement categories) computed once.  The published views aggregate it.
+--
+-- At a national scale (700,000 persons) computing the facts costs seconds,
+-- and every view would pay it again; sen2.refresh_statistics() stores them
+-- once in sen2.stat_case_cache, and with the parameter use_cache on the
+-- views read that instead (only while the parameters are those the cache
+-- was computed with).  Off by default: the views are then always live.
+--
+-- Every published view groups by return (return_id, la_code,
+-- collection_year: level 'return') and adds rows totalled over all returns
+-- of a collection year (level 'total', return_id and la_code NULL).  Values
+-- are read from the raw text: a date that is not a strict ISO date is NULL,
+-- a code outside the year's code set is "Not recorded"; such rows are left
+-- out of a figure or counted under "not recorded", never an error.
+
+-- Plans with their parsed dates, whether these fall in the calendar year,
+-- and the ActivePlans row that carries their placements (active_plans_id
+-- NULL when there is none).
+CREATE VIEW sen2.stat_plan_dates WITH (security_invoker = true) AS
+SELECT np.named_plan_id, np.return_id, ap.active_plans_id, d.start_date, d.cease_date,
+       coalesce(d.start_date BETWEEN r.period_start AND r.period_end, false) AS starts_in_period,
+       coalesce(d.cease_date BETWEEN r.period_start AND r.period_end, false) AS ceases_in_period
+  FROM sen2.named_plan np
+  JOIN sen2.stat_return r ON r.return_id = np.return_id
+  JOIN sen2.assessment a ON a.assessment_id = np.assessment_id
+  LEFT JOIN sen2.active_plans ap ON ap.request_id = a.request_id
+  CROSS JOIN LATERAL (SELECT sen2.iso_date(np.start_date) AS start_date,
+                             sen2.iso_date(np.cease_date) AS cease_date) d;
+COMMENT ON VIEW sen2.stat_plan_dates IS
+  'Statistics building block: each plan''s parsed StartDate and CeaseDate, whether they fall in the calendar year before the census, and the ActivePlans row that carries its placements.';
+
+CREATE VIEW sen2.stat_case WITH (security_invoker = true) AS
+SELECT b.return_id, b.la_code, b.collection_year, b.census_date, b.period_start, b.period_end,
+       b.person_id, b.upn, b.uln, b.surname, b.forename, b.birth_date, b.sex, b.ethnicity, b.ethnic_group,
+       b.request_id, b.received_date, b.request_source, b.rya, b.request_outcome, b.request_outcome_date,
+       b.request_mediation, b.request_tribunal, b.exported,
+       b.assessment_id, b.assessment_outcome, b.assessment_outcome_date, b.week20,
+       b.assessment_mediation, b.assessment_tribunal, b.other_mediation, b.other_tribunal,
+       b.named_plan_id, b.start_date, b.cease_date, b.not_ceased, b.cease_reason,
+       b.plan_res, b.plan_wbp, b.pb, b.oa, b.dp,
+       b.active_plans_id, b.transfer_la, b.review_meeting, b.review_outcome, b.last_review,
+       b.phase_transfer_due_date, b.phase_transfer_final_date,
+       -- requests and assessments
+       coalesce(b.received_date BETWEEN b.period_start AND b.period_end, false) AS received_in_period,
+       CASE WHEN b.birth_date <= b.received_date
+            THEN date_part('year', age(b.received_date::timestamp, b.birth_date::timestamp))::int END AS age_at_request,
+       b.request_outcome_date - b.received_date AS days_to_decision,
+       b.assessment_outcome_date - b.received_date AS days_to_outcome,
+       b.assessment_id IS NOT NULL AND b.assessment_outcome IS DISTINCT FROM 'H' AND coalesce(
+         CASE WHEN b.assessment_year_basis = 'request_date' THEN b.received_date
+              WHEN b.assessment_outcome IN ('Y', 'N') AND b.assessment_outcome_date IS NOT NULL THEN b.assessment_outcome_date
+              ELSE coalesce(b.request_outcome_date, b.received_date) END
+         BETWEEN b.period_start AND b.period_end, false) AS assessment_in_period,
+       -- plans
+       coalesce(b.start_date <= b.census_date
+         AND (b.not_ceased OR b.cease_date > b.census_date
+              OR (b.active_on_cease_date AND b.cease_date = b.census_date)), false) AS active_on_census,
+       coalesce(b.start_date BETWEEN b.period_start AND b.period_end
+         AND NOT (b.new_plans_exclude_transfers
+                  AND (coalesce(b.transfer_la, '') <> '' OR b.assessment_outcome = 'H')), false) AS new_in_period,
+       coalesce(b.cease_date BETWEEN b.period_start AND b.period_end, false) AS ceased_in_period,
+       coalesce(b.start_date <= b.review_expected_cutoff, false) AS review_expected,
+       CASE WHEN b.birth_date <= b.census_date
+            THEN date_part('year', age((CASE WHEN b.caseload_age_basis = 'august_31' THEN b.census_august_31
+                                             ELSE b.census_date END)::timestamp, b.birth_date::timestamp))::int END AS age_at_census,
+       CASE WHEN b.birth_date <= b.start_date
+            THEN date_part('year', age(b.start_date::timestamp, b.birth_date::timestamp))::int END AS age_at_start,
+       CASE WHEN b.birth_date <= b.cease_date
+            THEN date_part('year', age(b.cease_date::timestamp, b.birth_date::timestamp))::int END AS age_at_cease,
+       CASE WHEN b.start_date <= b.census_date THEN
+            CASE WHEN b.years_in_place_basis = 'completed_years'
+                 THEN date_part('year', age(b.census_date::timestamp, b.start_date::timestamp))::int
+                 ELSE (date_part('year', b.census_date) - date_part('year', b.start_date))::int END END AS years_in_place,
+       CASE WHEN b.start_date <= b.cease_date
+            THEN date_part('year', age(b.cease_date::timestamp, b.start_date::timestamp))::int END AS years_held,
+       coalesce(nc.code, 'Not recorded') AS primary_need_code,
+       coalesce(nc.label, 'Not recorded') AS primary_need,
+       -- placement on census day (NIEO split by compulsory school age on the
+       -- 31 August before the census date)
+       CASE WHEN cp.active_plans_id IS NULL THEN 'placement_unknown'
+            WHEN b.birth_date <= b.census_august_31
+             AND date_part('year', age(b.census_august_31::timestamp, b.birth_date::timestamp))
+                 BETWEEN b.compulsory_school_age_min AND b.compulsory_school_age_max THEN cp.csa_category
+            ELSE cp.category END AS census_placement,
+       cp.urn AS census_urn, cp.ukprn AS census_ukprn, cp.sen_setting AS census_sen_setting,
+       coalesce(cp.res, b.ap_res) AS census_res,
+       coalesce(cp.wbp, b.ap_wbp) AS census_wbp,
+       -- placement of a plan that started in the year: attended on its start
+       -- date, else the main setting named in the plan
+       CASE WHEN coalesce(sp.category, nd.category) IS NULL THEN 'placement_unknown'
+            WHEN b.birth_date <= b.start_date
+             AND date_part('year', age(make_date(date_part('year', b.start_date)::int
+                                                 - CASE WHEN date_part('month', b.start_date) < 9 THEN 1 ELSE 0 END, 8, 31)::timestamp,
+                                       b.birth_date::timestamp))
+                 BETWEEN b.compulsory_school_age_min AND b.compulsory_school_age_max
+                 THEN coalesce(sp.csa_category, nd.csa_category)
+            ELSE coalesce(sp.category, nd.category) END AS start_placement,
+       CASE WHEN sp.category IS NOT NULL THEN 'attended' WHEN nd.category IS NOT NULL THEN 'named in plan' END AS start_placement_source,
+       -- last placement of a plan that ceased in the year
+       coalesce(lp.category, 'placement_unknown') AS last_placement,
+       -- type of the latest work-based placement attended during the year
+       wp.wbp AS wbp_in_period
+  FROM (SELECT r.return_id, r.la_code, r.collection_year, r.census_date, r.period_start, r.period_end,
+               r.census_august_31, r.review_expected_cutoff, r.active_on_cease_date, r.new_plans_exclude_transfers,
+               r.down_syndrome_as_other, r.caseload_age_basis, r.years_in_place_basis, r.assessment_year_basis,
+               r.compulsory_school_age_min, r.compulsory_school_age_max,
+               q.person_id, pe.upn, pe.uln, pe.surname, pe.forename, pe.birth_date, pe.sex, pe.ethnicity, pe.ethnic_group,
+               q.request_id, sen2.iso_date(q.received_date) AS received_date, q.request_source, q.rya,
+               q.request_outcome, sen2.iso_date(q.request_outcome_date) AS request_outcome_date,
+               q.request_mediation, q.request_tribunal, q.exported,
+               a.assessment_id, a.assessment_outcome, sen2.iso_date(a.assessment_outcome_date) AS assessment_outcome_date,
+               a.week20, a.assessment_mediation, a.assessment_tribunal, a.other_mediation, a.other_tribunal,
+               np.named_plan_id, sen2.iso_date(np.start_date) AS start_date, sen2.iso_date(np.cease_date) AS cease_date,
+               np.named_plan_id IS NOT NULL AND coalesce(np.cease_date, '') = '' AS not_ceased, np.cease_reason,
+               np.plan_res, np.plan_wbp, np.pb, np.oa, np.dp,
+               ap.active_plans_id, ap.transfer_la, sen2.iso_date(ap.review_meeting) AS review_meeting,
+               ap.review_outcome, sen2.iso_date(ap.last_review) AS last_review,
+               sen2.iso_date(ap.phase_transfer_due_date) AS phase_transfer_due_date,
+               sen2.iso_date(ap.phase_transfer_final_date) AS phase_transfer_final_date,
+               ap.res AS ap_res, ap.wbp AS ap_wbp
+          FROM sen2.request q
+          JOIN sen2.stat_return r ON r.return_id = q.return_id
+          JOIN sen2.stat_person pe ON pe.person_id = q.person_id
+          LEFT JOIN sen2.assessment a ON a.request_id = q.request_id
+          LEFT JOIN sen2.named_plan np ON np.assessment_id = a.assessment_id
+          LEFT JOIN sen2.active_plans ap ON ap.request_id = q.request_id
+        -- a fence: each value is computed once per row
+        OFFSET 0) b
+  LEFT JOIN (SELECT sn.active_plans_id, min(sn.sen_type COLLATE "C") AS sen_type
+               FROM sen2.sen_need sn
+              WHERE sn.sen_type_rank = '1'
+              GROUP BY sn.active_plans_id) pn ON pn.active_plans_id = b.active_plans_id
+  LEFT JOIN (SELECT c.collection_year, c.code, min(c.label) AS label
+               FROM sen2.code c WHERE c.code_set = 'sen_type'
+              GROUP BY c.collection_year, c.code) nc
+         ON nc.collection_year = b.collection_year
+        AND nc.code = CASE WHEN pn.sen_type = 'DS' AND b.down_syndrome_as_other THEN 'OTH' ELSE pn.sen_type END
+  -- the placements a plan needs, each picked on its own (classifying a
+  -- placement is cheap; a view that needs none of them computes none):
+  -- attended on census day (lowest rank, latest entry) ...
+  LEFT JOIN (SELECT DISTINCT ON (x.active_plans_id)
+                    x.active_plans_id, x.category, x.csa_category, x.res, x.wbp, x.urn, x.ukprn, x.sen_setting
+               FROM sen2.stat_placement x
+               JOIN sen2.stat_return r2 ON r2.return_id = x.return_id
+              WHERE x.entry_date <= r2.census_date AND (x.leaving_blank OR x.leaving_date >= r2.census_date)
+              ORDER BY x.active_plans_id, x.rank_order, x.entry_date DESC, x.placement_detail_id) cp
+         ON cp.active_plans_id = b.active_plans_id
+  -- ... attended on the start date of a plan that started in the year ...
+  LEFT JOIN (SELECT DISTINCT ON (d.named_plan_id) d.named_plan_id, x.category, x.csa_category
+               FROM sen2.stat_plan_dates d
+               JOIN sen2.stat_placement x ON x.active_plans_id = d.active_plans_id
+              WHERE d.starts_in_period
+                AND x.entry_date <= d.start_date AND (x.leaving_blank OR x.leaving_date >= d.start_date)
+              ORDER BY d.named_plan_id, x.rank_order, x.entry_date DESC, x.placement_detail_id) sp
+         ON sp.named_plan_id = b.named_plan_id
+  -- ... the last one entered by the cease date of a plan that ceased in the year ...
+  LEFT JOIN (SELECT DISTINCT ON (d.named_plan_id) d.named_plan_id, x.category
+               FROM sen2.stat_plan_dates d
+               JOIN sen2.stat_placement x ON x.active_plans_id = d.active_plans_id
+              WHERE d.ceases_in_period AND x.entry_date <= d.cease_date
+              ORDER BY d.named_plan_id, x.entry_date DESC, x.rank_order, x.placement_detail_id) lp
+         ON lp.named_plan_id = b.named_plan_id
+  -- ... and the latest work-based placement attended during the year
+  LEFT JOIN (SELECT DISTINCT ON (x.active_plans_id) x.active_plans_id, x.wbp
+               FROM sen2.stat_placement x
+               JOIN sen2.stat_return r2 ON r2.return_id = x.return_id
+              WHERE x.wbp IN ('S', 'A', 'T') AND x.entry_date <= r2.period_end
+                AND (x.leaving_blank OR x.leaving_date >= r2.period_start)
+              ORDER BY x.active_plans_id, x.entry_date DESC, x.rank_order, x.placement_detail_id) wp
+         ON wp.active_plans_id = b.active_plans_id
+  LEFT JOIN (SELECT DISTINCT ON (d.named_plan_id) d.named_plan_id, x.category, x.csa_category
+               FROM sen2.stat_plan_dates d
+               JOIN sen2.stat_plan_setting x ON x.named_plan_id = d.named_plan_id
+              WHERE d.starts_in_period
+              ORDER BY d.named_plan_id, x.rank_order, x.plan_detail_id) nd
+         ON nd.named_plan_id = b.named_plan_id
+-- a fence: views using only some columns compute only those
+OFFSET 0;
+COMMENT ON VIEW sen2.stat_case IS
+  'Statistics facts, computed live: one row per request for an EHC needs assessment with its assessment, plan (NamedPlan), active plan, person and return; dates parsed (NULL if invalid); received_in_period, age_at_request, days_to_decision, days_to_outcome, assessment_in_period (assessment_year_basis); for plans: active_on_census (StartDate <= census date, no CeaseDate or one after it; an invalid CeaseDate leaves the plan out), new_in_period (StartDate in the calendar year; transfers-in excluded per new_plans_exclude_transfers), ceased_in_period, review_expected, ages (census per caseload_age_basis, start, cease), years_in_place, years_held, primary need (rank-1 SENtype valid for the year; DS as OTH per down_syndrome_as_other), census_placement (lowest-ranked placement spanning the census date), start_placement (attended on the start date, else rank-1 setting named in the plan) last_placement (latest placement entered by the cease date) and wbp_in_period (WBP of the latest work-based placement attended during the calendar year).';
+
+-- ---------------------------------------------------------------------------
+-- The stored facts
+-- ---------------------------------------------------------------------------
+CREATE UNLOGGED TABLE sen2.stat_case_cache (LIKE sen2.stat_case);
+CREATE INDEX stat_case_cache_return ON sen2.stat_case_cache (return_id);
+COMMENT ON TABLE sen2.stat_case_cache IS
+  'The facts of sen2.stat_case as stored by sen2.refresh_statistics() (unlogged: emptied by a crash, never dumped). Read through sen2.stat_case_facts.';
+
+CREATE UNLOGGED TABLE sen2.stat_cache_state (
+    only_row      boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    refreshed_at  timestamptz NOT NULL,
+    refreshed_by  name NOT NULL,
+    settings      text NOT NULL,
+    cases         bigint NOT NULL,
+    returns       bigint NOT NULL,
+    duration      interval NOT NULL
+);
+COMMENT ON TABLE sen2.stat_cache_state IS
+  'When sen2.refresh_statistics() last stored the facts, by whom, with which parameters, and how many rows.';
+
+-- The parameters that shape the facts (all but use_cache), as one text.
+CREATE FUNCTION sen2.stat_settings_fingerprint()
+RETURNS text
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+SELECT row(s.request_decision_days, s.not_issue_decision_days, s.timeliness_days, s.timeliness_year_days,
+           s.timeliness_exclude_disputes, s.review_decision_days, s.review_expected_months,
+           s.active_on_cease_date, s.new_plans_exclude_transfers, s.down_syndrome_as_other,
+           s.caseload_age_basis, s.years_in_place_basis, s.assessment_year_basis,
+           s.compulsory_school_age_min, s.compulsory_school_age_max)::text
+  FROM sen2.stat_settings s
+$$;
+
+-- Whether the views should read the stored facts in this session.
+CREATE FUNCTION sen2.stat_cache_in_use()
+RETURNS boolean
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF NOT sen2.stat_setting('use_cache')::boolean THEN
+        RETURN false;
+    END IF;
+    RETURN EXISTS (SELECT 1 FROM sen2.stat_cache_state s WHERE s.settings = sen2.stat_settings_fingerprint());
+END
+$$;
+COMMENT ON FUNCTION sen2.stat_cache_in_use() IS
+  'true when the statistics views read the facts stored by sen2.refresh_statistics(): parameter use_cache is on and the facts were computed with the current parameters.';
+
+CREATE FUNCTION sen2.refresh_statistics()
+RETURNS bigint
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+SET work_mem = '128MB'
+AS $$
+DECLARE
+    started timestamptz := clock_timestamp();
+    n       bigint;
+    nret    bigint;
+BEGIN
+    -- facts stored by a role that sees only some returns would be wrong for
+    -- everyone else: with row-level security on, only a role that bypasses
+    -- it may store them
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_class c
+                WHERE c.oid IN ('sen2.return'::regclass, 'sen2.person'::regclass, 'sen2.request'::regclass,
+                                'sen2.assessment'::regclass, 'sen2.named_plan'::regclass, 'sen2.plan_detail'::regclass,
+                                'sen2.active_plans'::regclass, 'sen2.placement_detail'::regclass, 'sen2.sen_need'::regclass)
+                  AND c.relrowsecurity)
+       AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = current_user AND (rolsuper OR rolbypassrls)) THEN
+        RAISE EXCEPTION 'refresh_statistics must be run by a role that sees every return'
+              USING ERRCODE = 'insufficient_privilege',
+                    DETAIL = 'Row-level security is enabled on the staging tables, so this role may see only some returns.',
+                    HINT = 'Run it as a role with BYPASSRLS (or a superuser); readers still see only the returns their policies allow.';
+    END IF;
+    TRUNCATE sen2.stat_case_cache;
+    INSERT INTO sen2.stat_case_cache SELECT * FROM sen2.stat_case;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    SELECT count(*) INTO nret FROM sen2.return;
+    ANALYZE sen2.stat_case_cache;
+    DELETE FROM sen2.stat_cache_state;
+    INSERT INTO sen2.stat_cache_state (refreshed_at, refreshed_by, settings, cases, returns, duration)
+    VALUES (now(), current_user, sen2.stat_settings_fingerprint(), n, nret, clock_timestamp() - started);
+    RETURN n;
+END
+$$;
+COMMENT ON FUNCTION sen2.refresh_statistics() IS
+  'Computes the statistics facts (sen2.stat_case) once and stores them in sen2.stat_case_cache; with parameter use_cache on, the statistics views then read them. Returns the number of requests stored. Run it after loading or changing returns.';
+
+CREATE VIEW sen2.stat_cache_status WITH (security_invoker = true) AS
+SELECT s.refreshed_at, s.refreshed_by, s.cases, s.returns, s.duration,
+       s.settings = sen2.stat_settings_fingerprint() AS parameters_match,
+       sen2.stat_cache_in_use() AS in_use
+  FROM sen2.stat_cache_state s;
+COMMENT ON VIEW sen2.stat_cache_status IS
+  'The stored statistics facts: when and by whom refreshed, how many rows, whether they match the current parameters and whether this session''s views read them.';
+
+-- The facts the views read: stored ones when in use (only rows of returns
+-- the reader can see), else computed live.  The choice is made once per
+-- query (an InitPlan), so only one branch runs.
+CREATE VIEW sen2.stat_case_facts WITH (security_invoker = true) AS
+SELECT c.* FROM sen2.stat_case_cache c
+ WHERE (SELECT sen2.stat_cache_in_use())
+   AND c.return_id IN (SELECT r.return_id FROM sen2.return r)
+UNION ALL
+SELECT k.* FROM sen2.stat_case k
+ WHERE NOT (SELECT sen2.stat_cache_in_use());
+COMMENT ON VIEW sen2.stat_case_facts IS
+  'The statistics facts (columns of sen2.stat_case): stored by sen2.refresh_statistics() when parameter use_cache is on and the parameters match, else computed live.';
+
+CREATE VIEW sen2.stat_plan WITH (security_invoker = true) AS
+SELECT f.return_id, f.la_code, f.collection_year, f.census_date, f.period_start, f.period_end,
+       f.person_id, f.upn, f.uln, f.surname, f.forename, f.birth_date, f.sex, f.ethnicity, f.ethnic_group,
+       f.request_id, f.received_date, f.assessment_id, f.assessment_outcome,
+       f.named_plan_id, f.start_date, f.cease_date, f.not_ceased, f.cease_reason,
+       f.plan_res, f.plan_wbp, f.pb, f.oa, f.dp,
+       f.active_plans_id, f.transfer_la, f.review_meeting, f.review_outcome, f.last_review,
+       f.phase_transfer_due_date, f.phase_transfer_final_date,
+       f.active_on_census, f.new_in_period, f.ceased_in_period, f.review_expected,
+       f.age_at_census, f.age_at_start, f.age_at_cease, f.years_in_place, f.years_held,
+       f.primary_need_code, f.primary_need,
+       f.census_placement, f.census_urn, f.census_ukprn, f.census_sen_setting, f.census_res, f.census_wbp,
+       f.start_placement, f.start_placement_source, f.last_placement, f.wbp_in_period
+  FROM sen2.stat_case_facts f
+ WHERE f.named_plan_id IS NOT NULL;
+COMMENT ON VIEW sen2.stat_plan IS
+  'Statistics facts, one row per EHC plan (NamedPlan): the plan columns of sen2.stat_case (see there for every definition). Placement columns hold sen2.placement_category codes.';
+
+CREATE VIEW sen2.stat_request WITH (security_invoker = true) AS
+SELECT f.return_id, f.la_code, f.collection_year, f.census_date, f.period_start, f.period_end,
+       f.person_id, f.upn, f.uln, f.surname, f.forename, f.birth_date, f.sex, f.ethnicity, f.ethnic_group,
+       f.request_id, f.received_date, f.request_source, f.rya, f.request_outcome, f.request_outcome_date,
+       f.request_mediation, f.request_tribunal, f.exported,
+       f.assessment_id, f.assessment_outcome, f.assessment_outcome_date, f.week20,
+       f.assessment_mediation, f.assessment_tribunal, f.other_mediation, f.other_tribunal,
+       f.received_in_period, f.age_at_request, f.days_to_decision, f.days_to_outcome, f.assessment_in_period,
+       f.named_plan_id, f.start_date
+  FROM sen2.stat_case_facts f;
+COMMENT ON VIEW sen2.stat_request IS
+  'Statistics facts, one row per request for an EHC needs assessment: the request and assessment columns of sen2.stat_case (see there for every definition).';
+
+-- The published tables.  Each view reads a function that aggregates the
+-- facts: the stored ones when they are in use (sen2.stat_cache_in_use),
+-- read directly so the planner has their statistics, else sen2.stat_case.
+-- The functions carry their own planner settings (work_mem for hash tables
+-- of a national return, no JIT compilation, which costs more than it saves
+-- on these one-pass queries).
+CREATE FUNCTION sen2.stat_facts_source()
+RETURNS text
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    -- every parameter is read (and checked) here, so a bad one is reported
+    -- before any query runs
+    PERFORM sen2.stat_settings_fingerprint();
+    IF sen2.stat_cache_in_use() THEN
+        RETURN '(SELECT c.* FROM sen2.stat_case_cache c WHERE c.return_id IN (SELECT r.return_id FROM sen2.return r))';
+    END IF;
+    RETURN 'sen2.stat_case';
+END
+$$;
+COMMENT ON FUNCTION sen2.stat_facts_source() IS
+  'The relation the published statistics aggregate: the stored facts (only rows of returns the reader can see) when sen2.stat_cache_in_use(), else the live view sen2.stat_case.';
+
+-- ---------------------------------------------------------------------------
+-- caseload.csv: plans active on census day
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION sen2.stat_caseload_rows()
+RETURNS TABLE (level text, return_id bigint, la_code text, collection_year int, breakdown_topic text, breakdown text, breakdown_order int, ehc_plans bigint, percent numeric)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+SET work_mem = '64MB'
+SET jit = off
+AS $fn$
+BEGIN
+    RETURN QUERY EXECUTE format($sql$
+-- one pass over the facts, grouped by the raw values (so the planner can
+-- hash every grouping set at once); labels and bands come from the few
+-- grouped rows
+WITH g AS MATERIALIZED (
+    SELECT p.return_id, p.la_code, p.collection_year,
+           CASE WHEN GROUPING(p.age_at_census) = 0 THEN 'age'
+                WHEN GROUPING(p.age_at_start) = 0 THEN 'start_age'
+                WHEN GROUPING(p.sex) = 0 THEN 'sex'
+                WHEN GROUPING(p.ethnicity) = 0 THEN 'ethnicity'
+                WHEN GROUPING(p.ethnic_group) = 0 THEN 'ethnic_group'
+                WHEN GROUPING(p.primary_need) = 0 THEN 'primary_need'
+                WHEN GROUPING(p.census_placement) = 0 THEN 'placement'
+                WHEN GROUPING(p.years_in_place) = 0 THEN 'years'
+                ELSE 'total' END AS grouped_by,
+           p.age_at_census, p.age_at_start, p.sex, p.ethnicity, p.ethnic_group, p.primary_need,
+           p.census_placement, p.years_in_place, count(*) AS n
+      FROM %1$s p
+     WHERE p.active_on_census
+     GROUP BY GROUPING SETS ((p.return_id, p.la_code, p.collection_year),
+                             (p.return_id, p.la_code, p.collection_year, p.age_at_census),
+                             (p.return_id, p.la_code, p.collection_year, p.age_at_start),
+                             (p.return_id, p.la_code, p.collection_year, p.sex),
+                             (p.return_id, p.la_code, p.collection_year, p.ethnicity),
+                             (p.return_id, p.la_code, p.collection_year, p.ethnic_group),
+                             (p.return_id, p.la_code, p.collection_year, p.primary_need),
+                             (p.return_id, p.la_code, p.collection_year, p.census_placement),
+                             (p.return_id, p.la_code, p.collection_year, p.years_in_place))
+), r AS MATERIALIZED (
+    SELECT g.return_id, g.la_code, g.collection_year, x.breakdown_topic, x.breakdown, x.breakdown_order,
+           sum(g.n)::bigint AS n
+      FROM g
+      LEFT JOIN sen2.placement_category c ON c.category = g.census_placement
+     CROSS JOIN LATERAL (VALUES
+           ('total', 'Total', 'Total', NULL::int),
+           ('age', 'Age',
+            CASE WHEN g.age_at_census IS NULL THEN 'Unknown' WHEN g.age_at_census < 3 THEN 'Under 3'
+                 WHEN g.age_at_census > 25 THEN 'Age 26 and over' ELSE 'Age ' || g.age_at_census END,
+            CASE WHEN g.age_at_census IS NULL THEN 99 ELSE least(greatest(g.age_at_census, 2), 26) END),
+           ('age', 'Age band',
+            CASE WHEN g.age_at_census IS NULL THEN 'Unknown' WHEN g.age_at_census < 5 THEN 'Under 5'
+                 WHEN g.age_at_census <= 10 THEN '5 to 10' WHEN g.age_at_census <= 15 THEN '11 to 15'
+                 WHEN g.age_at_census <= 19 THEN '16 to 19' WHEN g.age_at_census <= 25 THEN '20 to 25'
+                 ELSE '26 and over' END,
+            CASE WHEN g.age_at_census IS NULL THEN 99 WHEN g.age_at_census < 5 THEN 1 WHEN g.age_at_census <= 10 THEN 2
+                 WHEN g.age_at_census <= 15 THEN 3 WHEN g.age_at_census <= 19 THEN 4 WHEN g.age_at_census <= 25 THEN 5
+                 ELSE 6 END),
+           ('start_age', 'Age when plan started',
+            CASE WHEN g.age_at_start IS NULL THEN 'Unknown' WHEN g.age_at_start < 5 THEN 'Under 5'
+                 WHEN g.age_at_start <= 10 THEN '5 to 10' WHEN g.age_at_start <= 15 THEN '11 to 15'
+                 WHEN g.age_at_start <= 19 THEN '16 to 19' WHEN g.age_at_start <= 25 THEN '20 to 25'
+                 ELSE '26 and over' END,
+            CASE WHEN g.age_at_start IS NULL THEN 99 WHEN g.age_at_start < 5 THEN 1 WHEN g.age_at_start <= 10 THEN 2
+                 WHEN g.age_at_start <= 15 THEN 3 WHEN g.age_at_start <= 19 THEN 4 WHEN g.age_at_start <= 25 THEN 5
+                 ELSE 6 END),
+           ('sex', 'Sex', g.sex, NULL),
+           ('ethnicity', 'Ethnicity', g.ethnicity, NULL),
+           ('ethnic_group', 'Ethnic group', g.ethnic_group, NULL),
+           ('primary_need', 'Primary need', g.primary_need, NULL),
+           ('placement', 'Placement type', c.label, c.sort_order),
+           ('placement', 'Placement group', c.placement_group, c.group_order),
+           ('years', 'Years EHC plan in place',
+            CASE WHEN g.years_in_place IS NULL THEN 'Unknown' WHEN g.years_in_place <= 0 THEN 'Less than a year'
+                 WHEN g.years_in_place >= 12 THEN '12 or more' ELSE g.years_in_place::text END,
+            CASE WHEN g.years_in_place IS NULL THEN 99 ELSE least(greatest(g.years_in_place, 0), 12) END)
+           ) x(grouped_by, breakdown_topic, breakdown, breakdown_order)
+     WHERE x.grouped_by = g.grouped_by
+     GROUP BY 1, 2, 3, 4, 5, 6
+), t AS (
+    SELECT 'return'::text AS level, r.return_id, r.la_code, r.collection_year, r.breakdown_topic, r.breakdown,
+           r.breakdown_order, r.n
+      FROM r
+    UNION ALL
+    SELECT 'total', NULL, NULL, r.collection_year, r.breakdown_topic, r.breakdown, r.breakdown_order, sum(r.n)::bigint
+      FROM r GROUP BY r.collection_year, r.breakdown_topic, r.breakdown, r.breakdown_order
+)
+SELECT t.level, t.return_id, t.la_code, t.collection_year, t.breakdown_topic, t.breakdown, t.breakdown_order,
+       t.n AS ehc_plans,
+       round(100.0 * t.n / sum(t.n) OVER (PARTITION BY t.level, t.return_id, t.collection_year, t.breakdown_topic), 1) AS percent
+  FROM t
+$sql$, sen2.stat_facts_source());
+END
+$fn$;
+COMMENT ON FUNCTION sen2.stat_caseload_rows() IS
+  'The rows of the view sen2.stat_caseload (see there).';
+CREATE VIEW sen2.stat_caseload WITH (security_invoker = true) AS SELECT * FROM sen2.stat_caseload_rows();
+COMMENT ON VIEW sen2.stat_caseload IS
+  'DfE caseload.csv: EHC plans active on census day (sen2.stat_case.active_on_census), per return (level return) and in total per collection year (level total), by Age (on the census date, or the 31 August before it per caseload_age_basis), Age band, Age when plan started, Sex, Ethnicity, Ethnic group, Primary need, Placement type (census-day placement), Placement group and Years EHC plan in place (years_in_place_basis). Long format: ehc_plans and percent of the breakdown topic.';
+
+-- ---------------------------------------------------------------------------
+-- newplans.csv: plans that started in the calendar year
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION sen2.stat_new_plans_rows()
+RETURNS TABLE (level text, return_id bigint, la_code text, collection_year int, breakdown_topic text, breakdown text, breakdown_order int, ehc_plans bigint, percent numeric)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+SET work_mem = '64MB'
+SET jit = off
+AS $fn$
+BEGIN
+    RETURN QUERY EXECUTE format($sql$
+WITH f AS MATERIALIZED (
+    SELECT p.return_id, p.la_code, p.collection_year, p.age_at_start AS age, p.sex, p.ethnicity, p.ethnic_group,
+           p.primary_need, p.start_placement AS placement
+      FROM %1$s p
+     WHERE p.new_in_period
+), g AS MATERIALIZED (
+    SELECT f.return_id, f.la_code, f.collection_year, x.breakdown_topic, x.breakdown, x.breakdown_order, count(*) AS n
+      FROM f
+      JOIN sen2.placement_category c ON c.category = f.placement
+     CROSS JOIN LATERAL (VALUES
+           ('Total', 'Total', NULL::int),
+           ('Age when plan started',
+            CASE WHEN f.age IS NULL THEN 'Unknown' WHEN f.age < 3 THEN 'Under 3'
+                 WHEN f.age > 25 THEN 'Age 26 and over' ELSE 'Age ' || f.age END,
+            CASE WHEN f.age IS NULL THEN 99 ELSE least(greatest(f.age, 2), 26) END),
+           ('Age band when plan started',
+            CASE WHEN f.age IS NULL THEN 'Unknown' WHEN f.age < 5 THEN 'Under 5' WHEN f.age <= 10 THEN '5 to 10'
+                 WHEN f.age <= 15 THEN '11 to 15' WHEN f.age <= 19 THEN '16 to 19' WHEN f.age <= 25 THEN '20 to 25'
+                 ELSE '26 and over' END,
+            CASE WHEN f.age IS NULL THEN 99 WHEN f.age < 5 THEN 1 WHEN f.age <= 10 THEN 2 WHEN f.age <= 15 THEN 3
+                 WHEN f.age <= 19 THEN 4 WHEN f.age <= 25 THEN 5 ELSE 6 END),
+           ('Sex', f.sex, NULL),
+           ('Ethnicity', f.ethnicity, NULL),
+           ('Ethnic group', f.ethnic_group, NULL),
+           ('Primary need', f.primary_need, NULL),
+           ('Placement type', c.label, c.sort_order),
+           ('Placement group', c.placement_group, c.group_order)) x(breakdown_topic, breakdown, breakdown_order)
+     GROUP BY 1, 2, 3, 4, 5, 6
+), t AS (
+    SELECT 'return'::text AS level, g.return_id, g.la_code, g.collection_year, g.breakdown_topic, g.breakdown,
+           g.breakdown_order, g.n
+      FROM g
+    UNION ALL
+    SELECT 'total', NULL, NULL, g.collection_year, g.breakdown_topic, g.breakdown, g.breakdown_order, sum(g.n)::bigint
+      FROM g GROUP BY g.collection_year, g.breakdown_topic, g.breakdown, g.breakdown_order
+)
+SELECT t.level, t.return_id, t.la_code, t.collection_year, t.breakdown_topic, t.breakdown, t.breakdown_order,
+       t.n AS ehc_plans,
+       round(100.0 * t.n / sum(t.n) OVER (PARTITION BY t.level, t.return_id, t.collection_year, t.breakdown_topic), 1) AS percent
+  FROM t
+$sql$, sen2.stat_facts_source());
+END
+$fn$;
+COMMENT ON FUNCTION sen2.stat_new_plans_rows() IS
+  'The rows of the view sen2.stat_new_plans (see there).';
+CREATE VIEW sen2.stat_new_plans WITH (security_invoker = true) AS SELECT * FROM sen2.stat_new_plans_rows();
+COMMENT ON VIEW sen2.stat_new_plans IS
+  'DfE newplans.csv: EHC plans that started in the calendar year before the census (sen2.stat_case.new_in_period; transfers-in excluded per new_plans_exclude_transfers), per return and in total, by Age and Age band when the plan started, Sex, Ethnicity, Ethnic group, Primary need, Placement type and Placement group (start_placement: attended on the start date, else the rank-1 setting named in the plan). Long format: ehc_plans and percent of the topic.';
+
+-- ---------------------------------------------------------------------------
+-- sen_needs_all_plans.csv and sen_need_newplans.csv: primary need
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION sen2.stat_primary_need_rows()
+RETURNS TABLE (level text, return_id bigint, la_code text, collection_year int, plans text, breakdown_topic text, breakdown text, breakdown_order int, primary_need text, ehc_plans bigint, percent numeric)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+SET work_mem = '64MB'
+SET jit = off
+AS $fn$
+BEGIN
+    RETURN QUERY EXECUTE format($sql$
+-- one grouping by every dimension at once (a few thousand rows), then the
+-- breakdowns are sums of it
+WITH f AS MATERIALIZED (
+    SELECT p.return_id, p.la_code, p.collection_year, s.plans,
+           CASE WHEN s.age IS NULL THEN 99 WHEN s.age < 5 THEN 1 WHEN s.age <= 10 THEN 2 WHEN s.age <= 15 THEN 3
+                WHEN s.age <= 19 THEN 4 WHEN s.age <= 25 THEN 5 ELSE 6 END AS band,
+           s.placement, p.primary_need, count(*) AS n
+      FROM %1$s p
+     CROSS JOIN LATERAL (VALUES ('All plans', p.active_on_census, p.age_at_census, p.census_placement),
+                                ('New plans', p.new_in_period, p.age_at_start, p.start_placement)) s(plans, included, age, placement)
+     WHERE s.included
+     GROUP BY 1, 2, 3, 4, 5, 6, 7
+), g AS MATERIALIZED (
+    SELECT f.return_id, f.la_code, f.collection_year, f.plans, x.breakdown_topic, x.breakdown, x.breakdown_order,
+           f.primary_need, sum(f.n)::bigint AS n
+      FROM f
+      JOIN sen2.placement_category c ON c.category = f.placement
+     CROSS JOIN LATERAL (VALUES
+           ('Total', 'Total', NULL::int),
+           ('Age band', (ARRAY['Under 5', '5 to 10', '11 to 15', '16 to 19', '20 to 25', '26 and over'])[f.band],
+            f.band),
+           ('Placement group', c.placement_group, c.group_order)) x(breakdown_topic, breakdown, breakdown_order)
+     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+), t AS (
+    SELECT 'return'::text AS level, g.return_id, g.la_code, g.collection_year, g.plans, g.breakdown_topic,
+           coalesce(g.breakdown, 'Unknown') AS breakdown, g.breakdown_order, g.primary_need, g.n
+      FROM g
+    UNION ALL
+    SELECT 'total', NULL, NULL, g.collection_year, g.plans, g.breakdown_topic, coalesce(g.breakdown, 'Unknown'),
+           g.breakdown_order, g.primary_need, sum(g.n)::bigint
+      FROM g GROUP BY g.collection_year, g.plans, g.breakdown_topic, g.breakdown, g.breakdown_order, g.primary_need
+)
+SELECT t.level, t.return_id, t.la_code, t.collection_year, t.plans, t.breakdown_topic, t.breakdown, t.breakdown_order,
+       t.primary_need, t.n AS ehc_plans,
+       round(100.0 * t.n / sum(t.n) OVER (PARTITION BY t.level, t.return_id, t.collection_year, t.plans,
+                                                       t.breakdown_topic, t.breakdown), 1) AS percent
+  FROM t
+$sql$, sen2.stat_facts_source());
+END
+$fn$;
+COMMENT ON FUNCTION sen2.stat_primary_need_rows() IS
+  'The rows of the view sen2.stat_primary_need (see there).';
+CREATE VIEW sen2.stat_primary_need WITH (security_invoker = true) AS SELECT * FROM sen2.stat_primary_need_rows();
+COMMENT ON VIEW sen2.stat_primary_need IS
+  'DfE sen_needs_all_plans.csv (plans = All plans: active on census day; age on the census date; census-day placement group) and sen_need_newplans.csv (plans = New plans: started in the calendar year; age at start; placement at start). Primary need = rank-1 SENtype (DS as OTH by default; Not recorded if missing or invalid). percent = share of the need within its breakdown row.';
+
+-- ---------------------------------------------------------------------------
+-- requests.csv: requests for an EHC needs assessment received in the year
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION sen2.stat_requests_rows()
+RETURNS TABLE (level text, return_id bigint, la_code text, collection_year int, breakdown_topic text, breakdown text, breakdown_order int, requests_received bigint, requests_rya bigint, decided_to_assess bigint, decided_to_assess_pc numeric, decided_not_to_assess bigint, decided_not_to_assess_pc numeric, decision_not_made bigint, decision_not_made_pc numeric, withdrawn bigint, withdrawn_pc numeric, outcome_not_recorded bigint, decided_within_6_weeks bigint, decided_after_6_weeks bigint, decided_within_6_weeks_pc numeric, mediation bigint, mediation_pc numeric, tribunal bigint, tribunal_pc numeric, tribunal_after_mediation bigint)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+SET work_mem = '64MB'
+SET jit = off
+AS $fn$
+BEGIN
+    RETURN QUERY EXECUTE format($sql$
+WITH g AS MATERIALIZED (
+    SELECT q.return_id, q.la_code, q.collection_year, x.breakdown_topic, x.breakdown, x.breakdown_order,
+           count(*) AS requests_received,
+           count(*) FILTER (WHERE q.rya = '1') AS requests_rya,
+           count(*) FILTER (WHERE q.request_outcome = 'Y') AS decided_to_assess,
+           count(*) FILTER (WHERE q.request_outcome = 'N') AS decided_not_to_assess,
+           count(*) FILTER (WHERE q.request_outcome = 'A') AS decision_not_made,
+           count(*) FILTER (WHERE q.request_outcome = 'W') AS withdrawn,
+           count(*) FILTER (WHERE q.request_outcome IS NULL OR q.request_outcome NOT IN ('Y', 'N', 'A', 'W')) AS outcome_not_recorded,
+           count(*) FILTER (WHERE q.request_outcome IN ('Y', 'N') AND q.days_to_decision BETWEEN 0 AND s.request_decision_days) AS decided_within_6_weeks,
+           count(*) FILTER (WHERE q.request_outcome IN ('Y', 'N') AND q.days_to_decision > s.request_decision_days) AS decided_after_6_weeks,
+           count(*) FILTER (WHERE q.request_mediation = '1') AS mediation,
+           count(*) FILTER (WHERE q.request_tribunal = '1') AS tribunal,
+           count(*) FILTER (WHERE q.request_mediation = '1' AND q.request_tribunal = '1') AS tribunal_after_mediation
+      FROM %1$s q
+     CROSS JOIN sen2.stat_settings s
+      LEFT JOIN (SELECT c.collection_year, c.code, min(c.label) AS label FROM sen2.code c
+                  WHERE c.code_set = 'request_source' GROUP BY 1, 2) rs
+             ON rs.collection_year = q.collection_year AND rs.code = q.request_source
+     CROSS JOIN LATERAL (VALUES
+           ('Total', 'Total', NULL::int),
+           ('Age band at request',
+            CASE WHEN q.age_at_request IS NULL THEN 'Unknown' WHEN q.age_at_request < 5 THEN 'Under 5'
+                 WHEN q.age_at_request <= 10 THEN '5 to 10' WHEN q.age_at_request <= 15 THEN '11 to 15'
+                 WHEN q.age_at_request <= 19 THEN '16 to 19' WHEN q.age_at_request <= 25 THEN '20 to 25'
+                 ELSE '26 and over' END,
+            CASE WHEN q.age_at_request IS NULL THEN 99 WHEN q.age_at_request < 5 THEN 1
+                 WHEN q.age_at_request <= 10 THEN 2 WHEN q.age_at_request <= 15 THEN 3
+                 WHEN q.age_at_request <= 19 THEN 4 WHEN q.age_at_request <= 25 THEN 5 ELSE 6 END),
+           ('Sex', q.sex, NULL),
+           ('Request source', coalesce(rs.label, 'Not recorded'),
+            CASE WHEN rs.code ~ '^[0-9]$' THEN rs.code::int ELSE 99 END)) x(breakdown_topic, breakdown, breakdown_order)
+     WHERE q.received_in_period
+     GROUP BY 1, 2, 3, 4, 5, 6
+), t AS (
+    SELECT 'return'::text AS level, g.* FROM g
+    UNION ALL
+    SELECT 'total', NULL, NULL, g.collection_year, g.breakdown_topic, g.breakdown, g.breakdown_order,
+           sum(g.requests_received)::bigint, sum(g.requests_rya)::bigint, sum(g.decided_to_assess)::bigint,
+           sum(g.decided_not_to_assess)::bigint, sum(g.decision_not_made)::bigint, sum(g.withdrawn)::bigint,
+           sum(g.outcome_not_recorded)::bigint, sum(g.decided_within_6_weeks)::bigint, sum(g.decided_after_6_weeks)::bigint,
+           sum(g.mediation)::bigint, sum(g.tribunal)::bigint, sum(g.tribunal_after_mediation)::bigint
+      FROM g GROUP BY g.collection_year, g.breakdown_topic, g.breakdown, g.breakdown_order
+)
+SELECT t.level, t.return_id, t.la_code, t.collection_year, t.breakdown_topic, t.breakdown, t.breakdown_order,
+       t.requests_received, t.requests_rya,
+       t.decided_to_assess, round(100.0 * t.decided_to_assess / nullif(t.requests_received, 0), 1) AS decided_to_assess_pc,
+       t.decided_not_to_assess, round(100.0 * t.decided_not_to_assess / nullif(t.requests_received, 0), 1) AS decided_not_to_assess_pc,
+       t.decision_not_made, round(100.0 * t.decision_not_made / nullif(t.requests_received, 0), 1) AS decision_not_made_pc,
+       t.withdrawn, round(100.0 * t.withdrawn / nullif(t.requests_received, 0), 1) AS withdrawn_pc,
+       t.outcome_not_recorded,
+       t.decided_within_6_weeks, t.decided_after_6_weeks,
+       round(100.0 * t.decided_within_6_weeks / nullif(t.decided_within_6_weeks + t.decided_after_6_weeks, 0), 1) AS decided_within_6_weeks_pc,
+       t.mediation, round(100.0 * t.mediation / nullif(t.requests_received, 0), 1) AS mediation_pc,
+       t.tribunal, round(100.0 * t.tribunal / nullif(t.requests_received, 0), 1) AS tribunal_pc,
+       t.tribunal_after_mediation
+  FROM t
+$sql$, sen2.stat_facts_source());
+END
+$fn$;
+COMMENT ON FUNCTION sen2.stat_requests_rows() IS
+  'The rows of the view sen2.stat_requests (see there).';
+CREATE VIEW sen2.stat_requests WITH (security_invoker = true) AS SELECT * FROM sen2.stat_requests_rows();
+COMMENT ON VIEW sen2.stat_requests IS
+  'DfE requests.csv: requests received in the calendar year (ReceivedDate in the period), per return and in total, by Age band at request (age on ReceivedDate), Sex and Request source (2025+). Outcomes Y/N/A/W (anything else: outcome_not_recorded) with % of requests received; decided within 6 weeks = outcome Y or N with RequestOutcomeDate - ReceivedDate <= request_decision_days (42), % of decisions with a valid date; mediation, tribunal and both.';
+
+-- ---------------------------------------------------------------------------
+-- assessments.csv: EHC needs assessments of the year
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION sen2.stat_assessments_rows()
+RETURNS TABLE (level text, return_id bigint, la_code text, collection_year int, breakdown_topic text, breakdown text, breakdown_order int, assess_in_year bigint, assess_issued bigint, assess_issued_pc numeric, assess_issue_pending bigint, assess_not_issued bigint, assess_not_issued_pc numeric, assess_not_made bigint, assess_not_made_pc numeric, assess_withdrawn bigint, assess_withdrawn_pc numeric, assess_outcome_not_recorded bigint, issued_of_decided_pc numeric, not_issued_within_16_weeks bigint, not_issued_after_16_weeks bigint, not_issued_within_16_weeks_pc numeric, assess_mediation bigint, assess_tribunal bigint, other_mediation bigint, other_tribunal bigint)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+SET work_mem = '64MB'
+SET jit = off
+AS $fn$
+BEGIN
+    RETURN QUERY EXECUTE format($sql$
+WITH g AS MATERIALIZED (
+    SELECT q.return_id, q.la_code, q.collection_year, x.breakdown_topic, x.breakdown, x.breakdown_order,
+           count(*) AS assess_in_year,
+           count(*) FILTER (WHERE q.assessment_outcome = 'Y') AS assess_issued,
+           count(*) FILTER (WHERE q.assessment_outcome = 'Y' AND q.assessment_outcome_date IS NULL) AS assess_issue_pending,
+           count(*) FILTER (WHERE q.assessment_outcome = 'N') AS assess_not_issued,
+           count(*) FILTER (WHERE q.assessment_outcome = 'A') AS assess_not_made,
+           count(*) FILTER (WHERE q.assessment_outcome = 'W') AS assess_withdrawn,
+           count(*) FILTER (WHERE q.assessment_outcome IS NULL OR q.assessment_outcome NOT IN ('Y', 'N', 'A', 'W')) AS assess_outcome_not_recorded,
+           count(*) FILTER (WHERE q.assessment_outcome = 'N' AND q.days_to_outcome BETWEEN 0 AND s.not_issue_decision_days) AS not_issued_within_16_weeks,
+           count(*) FILTER (WHERE q.assessment_outcome = 'N' AND q.days_to_outcome > s.not_issue_decision_days) AS not_issued_after_16_weeks,
+           count(*) FILTER (WHERE q.assessment_mediation = '1') AS assess_mediation,
+           count(*) FILTER (WHERE q.assessment_tribunal = '1') AS assess_tribunal,
+           count(*) FILTER (WHERE q.other_mediation = '1') AS other_mediation,
+           count(*) FILTER (WHERE q.other_tribunal = '1') AS other_tribunal
+      FROM %1$s q
+     CROSS JOIN sen2.stat_settings s
+     CROSS JOIN LATERAL (VALUES
+           ('Total', 'Total', NULL::int),
+           ('Age band at request',
+            CASE WHEN q.age_at_request IS NULL THEN 'Unknown' WHEN q.age_at_request < 5 THEN 'Under 5'
+                 WHEN q.age_at_request <= 10 THEN '5 to 10' WHEN q.age_at_request <= 15 THEN '11 to 15'
+                 WHEN q.age_at_request <= 19 THEN '16 to 19' WHEN q.age_at_request <= 25 THEN '20 to 25'
+                 ELSE '26 and over' END,
+            CASE WHEN q.age_at_request IS NULL THEN 99 WHEN q.age_at_request < 5 THEN 1
+                 WHEN q.age_at_request <= 10 THEN 2 WHEN q.age_at_request <= 15 THEN 3
+                 WHEN q.age_at_request <= 19 THEN 4 WHEN q.age_at_request <= 25 THEN 5 ELSE 6 END),
+           ('Sex', q.sex, NULL)) x(breakdown_topic, breakdown, breakdown_order)
+     WHERE q.assessment_in_period
+     GROUP BY 1, 2, 3, 4, 5, 6
+), t AS (
+    SELECT 'return'::text AS level, g.* FROM g
+    UNION ALL
+    SELECT 'total', NULL, NULL, g.collection_year, g.breakdown_topic, g.breakdown, g.breakdown_order,
+           sum(g.assess_in_year)::bigint, sum(g.assess_issued)::bigint, sum(g.assess_issue_pending)::bigint,
+           sum(g.assess_not_issued)::bigint, sum(g.assess_not_made)::bigint, sum(g.assess_withdrawn)::bigint,
+           sum(g.assess_outcome_not_recorded)::bigint, sum(g.not_issued_within_16_weeks)::bigint,
+           sum(g.not_issued_after_16_weeks)::bigint, sum(g.assess_mediation)::bigint, sum(g.assess_tribunal)::bigint,
+           sum(g.other_mediation)::bigint, sum(g.other_tribunal)::bigint
+      FROM g GROUP BY g.collection_year, g.breakdown_topic, g.breakdown, g.breakdown_order
+)
+SELECT t.level, t.return_id, t.la_code, t.collection_year, t.breakdown_topic, t.breakdown, t.breakdown_order,
+       t.assess_in_year,
+       t.assess_issued, round(100.0 * t.assess_issued / nullif(t.assess_in_year, 0), 1) AS assess_issued_pc,
+       t.assess_issue_pending,
+       t.assess_not_issued, round(100.0 * t.assess_not_issued / nullif(t.assess_in_year, 0), 1) AS assess_not_issued_pc,
+       t.assess_not_made, round(100.0 * t.assess_not_made / nullif(t.assess_in_year, 0), 1) AS assess_not_made_pc,
+       t.assess_withdrawn, round(100.0 * t.assess_withdrawn / nullif(t.assess_in_year, 0), 1) AS assess_withdrawn_pc,
+       t.assess_outcome_not_recorded,
+       round(100.0 * t.assess_issued / nullif(t.assess_issued + t.assess_not_issued, 0), 1) AS issued_of_decided_pc,
+       t.not_issued_within_16_weeks, t.not_issued_after_16_weeks,
+       round(100.0 * t.not_issued_within_16_weeks / nullif(t.not_issued_within_16_weeks + t.not_issued_after_16_weeks, 0), 1) AS not_issued_within_16_weeks_pc,
+       t.assess_mediation, t.assess_tribunal, t.other_mediation, t.other_tribunal
+  FROM t
+$sql$, sen2.stat_facts_source());
+END
+$fn$;
+COMMENT ON FUNCTION sen2.stat_assessments_rows() IS
+  'The rows of the view sen2.stat_assessments (see there).';
+CREATE VIEW sen2.stat_assessments WITH (security_invoker = true) AS SELECT * FROM sen2.stat_assessments_rows();
+COMMENT ON VIEW sen2.stat_assessments IS
+  'DfE assessments.csv: EHC needs assessments of the calendar year (assessment_year_basis; historical H excluded), per return and in total, by Age band at request and Sex. Outcomes issued (Y; of which issue_pending: no issue date yet), not issued (N), not made (A), withdrawn (W), not recorded, as % of assessments in the year; issued as % of decided (Y+N); decisions not to issue within 16 weeks (AssessmentOutcomeDate - ReceivedDate <= not_issue_decision_days) or later; mediation and tribunal counts.';
+
+-- ---------------------------------------------------------------------------
+-- timeliness_20_week.csv: plans issued in the year
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION sen2.stat_timeliness_rows()
+RETURNS TABLE (level text, return_id bigint, la_code text, collection_year int, breakdown_topic text, breakdown text, breakdown_order int, plans_issued_den bigint, plans_issued_within_20_weeks bigint, plans_issued_gt20weeks_ltyear bigint, plans_issued_gt_1_year bigint, pc_plans_issued_within_20_weeks numeric, pc_plans_issued_gt20weeks_ltyear numeric, pc_plans_issued_gt_1_year numeric, avg_weeks_to_issue numeric, plans_issued_den_ex bigint, plans_issued_within_20_weeks_ex bigint, plans_issued_gt20weeks_ltyear_ex bigint, plans_issued_gt_1_year_ex bigint, pc_plans_issued_within_20_weeks_ex numeric, pc_plans_issued_gt20weeks_ltyear_ex numeric, pc_plans_issued_gt_1_year_ex numeric, avg_weeks_to_issue_ex numeric)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+SET work_mem = '64MB'
+SET jit = off
+AS $fn$
+BEGIN
+    RETURN QUERY EXECUTE format($sql$
+WITH g AS MATERIALIZED (
+    SELECT q.return_id, q.la_code, q.collection_year, x.breakdown_topic, x.breakdown, x.breakdown_order,
+           count(*) AS plans_issued_den,
+           count(*) FILTER (WHERE q.days_to_outcome BETWEEN 0 AND s.timeliness_days) AS plans_issued_within_20_weeks,
+           count(*) FILTER (WHERE q.days_to_outcome > s.timeliness_days AND q.days_to_outcome <= s.timeliness_year_days) AS plans_issued_gt20weeks_ltyear,
+           count(*) FILTER (WHERE q.days_to_outcome > s.timeliness_year_days) AS plans_issued_gt_1_year,
+           sum(q.days_to_outcome) FILTER (WHERE q.days_to_outcome >= 0) AS days_sum,
+           count(*) FILTER (WHERE q.days_to_outcome >= 0) AS days_n,
+           count(*) FILTER (WHERE q.week20 IS DISTINCT FROM '1') AS plans_issued_den_ex,
+           count(*) FILTER (WHERE q.week20 IS DISTINCT FROM '1' AND q.days_to_outcome BETWEEN 0 AND s.timeliness_days) AS plans_issued_within_20_weeks_ex,
+           count(*) FILTER (WHERE q.week20 IS DISTINCT FROM '1' AND q.days_to_outcome > s.timeliness_days
+                              AND q.days_to_outcome <= s.timeliness_year_days) AS plans_issued_gt20weeks_ltyear_ex,
+           count(*) FILTER (WHERE q.week20 IS DISTINCT FROM '1' AND q.days_to_outcome > s.timeliness_year_days) AS plans_issued_gt_1_year_ex,
+           sum(q.days_to_outcome) FILTER (WHERE q.week20 IS DISTINCT FROM '1' AND q.days_to_outcome >= 0) AS days_sum_ex,
+           count(*) FILTER (WHERE q.week20 IS DISTINCT FROM '1' AND q.days_to_outcome >= 0) AS days_n_ex
+      FROM %1$s q
+     CROSS JOIN sen2.stat_settings s
+     CROSS JOIN LATERAL (VALUES
+           ('Total', 'Total', NULL::int),
+           ('Age band at request',
+            CASE WHEN q.age_at_request IS NULL THEN 'Unknown' WHEN q.age_at_request < 5 THEN 'Under 5'
+                 WHEN q.age_at_request <= 10 THEN '5 to 10' WHEN q.age_at_request <= 15 THEN '11 to 15'
+                 WHEN q.age_at_request <= 19 THEN '16 to 19' WHEN q.age_at_request <= 25 THEN '20 to 25'
+                 ELSE '26 and over' END,
+            CASE WHEN q.age_at_request IS NULL THEN 99 WHEN q.age_at_request < 5 THEN 1
+                 WHEN q.age_at_request <= 10 THEN 2 WHEN q.age_at_request <= 15 THEN 3
+                 WHEN q.age_at_request <= 19 THEN 4 WHEN q.age_at_request <= 25 THEN 5 ELSE 6 END)) x(breakdown_topic, breakdown, breakdown_order)
+     WHERE q.assessment_outcome = 'Y'
+       AND q.assessment_outcome_date BETWEEN q.period_start AND q.period_end
+       AND NOT (s.timeliness_exclude_disputes
+                AND '1' IN (q.request_mediation, q.request_tribunal, q.assessment_mediation, q.assessment_tribunal))
+     GROUP BY 1, 2, 3, 4, 5, 6
+), t AS (
+    SELECT 'return'::text AS level, g.* FROM g
+    UNION ALL
+    SELECT 'total', NULL, NULL, g.collection_year, g.breakdown_topic, g.breakdown, g.breakdown_order,
+           sum(g.plans_issued_den)::bigint, sum(g.plans_issued_within_20_weeks)::bigint,
+           sum(g.plans_issued_gt20weeks_ltyear)::bigint, sum(g.plans_issued_gt_1_year)::bigint,
+           sum(g.days_sum)::bigint, sum(g.days_n)::bigint,
+           sum(g.plans_issued_den_ex)::bigint, sum(g.plans_issued_within_20_weeks_ex)::bigint,
+           sum(g.plans_issued_gt20weeks_ltyear_ex)::bigint, sum(g.plans_issued_gt_1_year_ex)::bigint,
+           sum(g.days_sum_ex)::bigint, sum(g.days_n_ex)::bigint
+      FROM g GROUP BY g.collection_year, g.breakdown_topic, g.breakdown, g.breakdown_order
+)
+SELECT t.level, t.return_id, t.la_code, t.collection_year, t.breakdown_topic, t.breakdown, t.breakdown_order,
+       t.plans_issued_den, t.plans_issued_within_20_weeks, t.plans_issued_gt20weeks_ltyear, t.plans_issued_gt_1_year,
+       round(100.0 * t.plans_issued_within_20_weeks / nullif(t.plans_issued_den, 0), 1) AS pc_plans_issued_within_20_weeks,
+       round(100.0 * t.plans_issued_gt20weeks_ltyear / nullif(t.plans_issued_den, 0), 1) AS pc_plans_issued_gt20weeks_ltyear,
+       round(100.0 * t.plans_issued_gt_1_year / nullif(t.plans_issued_den, 0), 1) AS pc_plans_issued_gt_1_year,
+       round(t.days_sum / nullif(7.0 * t.days_n, 0), 1) AS avg_weeks_to_issue,
+       t.plans_issued_den_ex, t.plans_issued_within_20_weeks_ex, t.plans_issued_gt20weeks_ltyear_ex, t.plans_issued_gt_1_year_ex,
+       round(100.0 * t.plans_issued_within_20_weeks_ex / nullif(t.plans_issued_den_ex, 0), 1) AS pc_plans_issued_within_20_weeks_ex,
+       round(100.0 * t.plans_issued_gt20weeks_ltyear_ex / nullif(t.plans_issued_den_ex, 0), 1) AS pc_plans_issued_gt20weeks_ltyear_ex,
+       round(100.0 * t.plans_issued_gt_1_year_ex / nullif(t.plans_issued_den_ex, 0), 1) AS pc_plans_issued_gt_1_year_ex,
+       round(t.days_sum_ex / nullif(7.0 * t.days_n_ex, 0), 1) AS avg_weeks_to_issue_ex
+  FROM t
+$sql$, sen2.stat_facts_source());
+END
+$fn$;
+COMMENT ON FUNCTION sen2.stat_timeliness_rows() IS
+  'The rows of the view sen2.stat_timeliness (see there).';
+CREATE VIEW sen2.stat_timeliness WITH (security_invoker = true) AS SELECT * FROM sen2.stat_timeliness_rows();
+COMMENT ON VIEW sen2.stat_timeliness IS
+  'DfE timeliness_20_week.csv: plans issued in the calendar year (AssessmentOutcome Y, AssessmentOutcomeDate in the period; without mediation/tribunal cases if timeliness_exclude_disputes), per return and in total, by Age band at request. Elapsed days = AssessmentOutcomeDate - ReceivedDate: within 20 weeks <= timeliness_days (140), 20-52 weeks <= timeliness_year_days (364), over 52 weeks beyond; a plan whose ReceivedDate is missing, invalid or after the issue date counts in the denominator only. _ex: plans with Week20 = 1 (a permitted exception) left out. Average weeks to issue over plans with a valid elapsed time.';
+
+-- ---------------------------------------------------------------------------
+-- annual_reviews.csv: reviews of plans active on census day, phase transfers
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION sen2.stat_annual_reviews_rows()
+RETURNS TABLE (level text, return_id bigint, la_code text, collection_year int, total_ehc_plans bigint, review_expected bigint, review_expected_pc numeric, review_not_expected bigint, review_not_expected_pc numeric, total_review_meeting bigint, total_review_meeting_pc numeric, review_meeting_in_period bigint, review_meeting_before_period bigint, review_meeting_after_period bigint, no_review_meeting bigint, no_review_meeting_pc numeric, review_decision_in_period bigint, review_decision_before_period bigint, review_decision_after_period bigint, review_decision_not_due bigint, review_decision_outstanding bigint, outcome_amend bigint, outcome_maintain bigint, outcome_cease bigint, no_outcome bigint, decision_within_4_weeks bigint, decision_after_4_weeks bigint, decision_within_4_weeks_pc numeric, phase_transfers_due bigint, phase_transfer_final_by_due bigint, phase_transfer_final_late bigint, phase_transfer_final_not_issued bigint, phase_transfer_final_by_due_pc numeric)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+SET work_mem = '64MB'
+SET jit = off
+AS $fn$
+BEGIN
+    RETURN QUERY EXECUTE format($sql$
+WITH g AS MATERIALIZED (
+    SELECT f.return_id, f.la_code, f.collection_year,
+           count(*) FILTER (WHERE f.active_on_census) AS total_ehc_plans,
+           count(*) FILTER (WHERE f.expected) AS review_expected,
+           count(*) FILTER (WHERE f.active_on_census AND NOT f.expected) AS review_not_expected,
+           count(*) FILTER (WHERE f.expected AND f.meeting IS NOT NULL) AS total_review_meeting,
+           count(*) FILTER (WHERE f.expected AND f.meeting BETWEEN f.period_start AND f.period_end) AS review_meeting_in_period,
+           count(*) FILTER (WHERE f.expected AND f.meeting < f.period_start) AS review_meeting_before_period,
+           count(*) FILTER (WHERE f.expected AND f.meeting > f.period_end) AS review_meeting_after_period,
+           count(*) FILTER (WHERE f.expected AND f.meeting IS NULL) AS no_review_meeting,
+           count(*) FILTER (WHERE f.expected AND f.meeting IS NOT NULL AND f.decision BETWEEN f.period_start AND f.period_end) AS review_decision_in_period,
+           count(*) FILTER (WHERE f.expected AND f.meeting IS NOT NULL AND f.decision < f.period_start) AS review_decision_before_period,
+           count(*) FILTER (WHERE f.expected AND f.meeting IS NOT NULL AND f.decision > f.period_end) AS review_decision_after_period,
+           count(*) FILTER (WHERE f.expected AND f.meeting IS NOT NULL AND f.decision IS NULL
+                              AND f.census_date - f.meeting <= f.review_decision_days) AS review_decision_not_due,
+           count(*) FILTER (WHERE f.expected AND f.meeting IS NOT NULL AND f.decision IS NULL
+                              AND f.census_date - f.meeting > f.review_decision_days) AS review_decision_outstanding,
+           count(*) FILTER (WHERE f.expected AND f.meeting IS NOT NULL AND f.review_outcome = 'A') AS outcome_amend,
+           count(*) FILTER (WHERE f.expected AND f.meeting IS NOT NULL AND f.review_outcome = 'M') AS outcome_maintain,
+           count(*) FILTER (WHERE f.expected AND f.meeting IS NOT NULL AND f.review_outcome = 'C') AS outcome_cease,
+           count(*) FILTER (WHERE f.expected AND f.meeting IS NOT NULL
+                              AND (f.review_outcome IS NULL OR f.review_outcome NOT IN ('A', 'M', 'C'))) AS no_outcome,
+           count(*) FILTER (WHERE f.expected AND f.decision - f.meeting BETWEEN 0 AND f.review_decision_days) AS decision_within_4_weeks,
+           count(*) FILTER (WHERE f.expected AND f.decision - f.meeting > f.review_decision_days) AS decision_after_4_weeks,
+           count(*) FILTER (WHERE f.phase_due BETWEEN f.period_start AND f.period_end) AS phase_transfers_due,
+           count(*) FILTER (WHERE f.phase_due BETWEEN f.period_start AND f.period_end AND f.phase_final <= f.phase_due) AS phase_transfer_final_by_due,
+           count(*) FILTER (WHERE f.phase_due BETWEEN f.period_start AND f.period_end AND f.phase_final > f.phase_due) AS phase_transfer_final_late,
+           count(*) FILTER (WHERE f.phase_due BETWEEN f.period_start AND f.period_end AND f.phase_final IS NULL) AS phase_transfer_final_not_issued
+      FROM (SELECT p.return_id, p.la_code, p.collection_year, p.census_date, p.period_start, p.period_end,
+                   p.active_on_census, p.active_on_census AND p.review_expected AS expected,
+                   -- a meeting or decision dated after census day cannot be in the return: not recorded
+                   CASE WHEN p.review_meeting <= p.census_date THEN p.review_meeting END AS meeting,
+                   CASE WHEN p.last_review <= p.census_date THEN p.last_review END AS decision,
+                   p.review_outcome, s.review_decision_days,
+                   p.phase_transfer_due_date AS phase_due,
+                   CASE WHEN p.phase_transfer_final_date <= p.census_date THEN p.phase_transfer_final_date END AS phase_final
+              FROM %1$s p
+             CROSS JOIN sen2.stat_settings s
+             WHERE p.named_plan_id IS NOT NULL
+               AND (p.active_on_census OR p.phase_transfer_due_date BETWEEN p.period_start AND p.period_end)) f
+     GROUP BY 1, 2, 3
+), t AS (
+    SELECT 'return'::text AS level, g.* FROM g
+    UNION ALL
+    SELECT 'total', NULL, NULL, g.collection_year,
+           sum(g.total_ehc_plans)::bigint, sum(g.review_expected)::bigint, sum(g.review_not_expected)::bigint,
+           sum(g.total_review_meeting)::bigint, sum(g.review_meeting_in_period)::bigint,
+           sum(g.review_meeting_before_period)::bigint, sum(g.review_meeting_after_period)::bigint,
+           sum(g.no_review_meeting)::bigint, sum(g.review_decision_in_period)::bigint,
+           sum(g.review_decision_before_period)::bigint, sum(g.review_decision_after_period)::bigint,
+           sum(g.review_decision_not_due)::bigint, sum(g.review_decision_outstanding)::bigint,
+           sum(g.outcome_amend)::bigint, sum(g.outcome_maintain)::bigint, sum(g.outcome_cease)::bigint,
+           sum(g.no_outcome)::bigint, sum(g.decision_within_4_weeks)::bigint, sum(g.decision_after_4_weeks)::bigint,
+           sum(g.phase_transfers_due)::bigint, sum(g.phase_transfer_final_by_due)::bigint,
+           sum(g.phase_transfer_final_late)::bigint, sum(g.phase_transfer_final_not_issued)::bigint
+      FROM g GROUP BY g.collection_year
+)
+SELECT t.level, t.return_id, t.la_code, t.collection_year,
+       t.total_ehc_plans,
+       t.review_expected, round(100.0 * t.review_expected / nullif(t.total_ehc_plans, 0), 1) AS review_expected_pc,
+       t.review_not_expected, round(100.0 * t.review_not_expected / nullif(t.total_ehc_plans, 0), 1) AS review_not_expected_pc,
+       t.total_review_meeting, round(100.0 * t.total_review_meeting / nullif(t.review_expected, 0), 1) AS total_review_meeting_pc,
+       t.review_meeting_in_period, t.review_meeting_before_period, t.review_meeting_after_period,
+       t.no_review_meeting, round(100.0 * t.no_review_meeting / nullif(t.review_expected, 0), 1) AS no_review_meeting_pc,
+       t.review_decision_in_period, t.review_decision_before_period, t.review_decision_after_period,
+       t.review_decision_not_due, t.review_decision_outstanding,
+       t.outcome_amend, t.outcome_maintain, t.outcome_cease, t.no_outcome,
+       t.decision_within_4_weeks, t.decision_after_4_weeks,
+       round(100.0 * t.decision_within_4_weeks / nullif(t.decision_within_4_weeks + t.decision_after_4_weeks, 0), 1) AS decision_within_4_weeks_pc,
+       t.phase_transfers_due, t.phase_transfer_final_by_due, t.phase_transfer_final_late, t.phase_transfer_final_not_issued,
+       round(100.0 * t.phase_transfer_final_by_due / nullif(t.phase_transfers_due, 0), 1) AS phase_transfer_final_by_due_pc
+  FROM t
+$sql$, sen2.stat_facts_source());
+END
+$fn$;
+COMMENT ON FUNCTION sen2.stat_annual_reviews_rows() IS
+  'The rows of the view sen2.stat_annual_reviews (see there).';
+CREATE VIEW sen2.stat_annual_reviews WITH (security_invoker = true) AS SELECT * FROM sen2.stat_annual_reviews_rows();
+COMMENT ON VIEW sen2.stat_annual_reviews IS
+  'DfE annual_reviews.csv: plans active on census day (total_ehc_plans); review expected = started at least review_expected_months (12) before census; of those, latest ReviewMeeting in the calendar year (in_period), before it, or between 1 January and census day (after_period: the DfE''s review_meeting_25 for 2025), or none; for those with a meeting, the LastReview decision in the same periods, not yet due (no decision, meeting within review_decision_days of census), outstanding (no decision, meeting longer ago), ReviewOutcome amend/maintain/cease/none, and decision within 4 weeks (LastReview - ReviewMeeting <= review_decision_days) or later. Dates after census day count as not recorded. Phase transfers (2026): plans with PhaseTransferDueDate in the calendar year, final plan issued by the due date, later, or not yet.';
+
+-- ---------------------------------------------------------------------------
+-- personal_budgets.csv, residential_settings.csv, work_based_placements.csv
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION sen2.stat_personal_budgets_rows()
+RETURNS TABLE (level text, return_id bigint, la_code text, collection_year int, breakdown_topic text, breakdown text, breakdown_order int, total_ehc_plans bigint, personal_budget bigint, personal_budget_pc numeric, org_arrangements bigint, pb_education bigint, pb_health bigint, pb_social bigint, pb_integrated bigint)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+SET work_mem = '64MB'
+SET jit = off
+AS $fn$
+BEGIN
+    RETURN QUERY EXECUTE format($sql$
+WITH g AS MATERIALIZED (
+    SELECT p.return_id, p.la_code, p.collection_year, x.breakdown_topic, x.breakdown, x.breakdown_order,
+           count(*) AS total_ehc_plans,
+           count(*) FILTER (WHERE p.pb = '1') AS personal_budget,
+           count(*) FILTER (WHERE p.pb = '1' AND p.oa = '1') AS org_arrangements,
+           count(*) FILTER (WHERE p.pb = '1' AND p.dp = 'E') AS pb_education,
+           count(*) FILTER (WHERE p.pb = '1' AND p.dp = 'H') AS pb_health,
+           count(*) FILTER (WHERE p.pb = '1' AND p.dp = 'S') AS pb_social,
+           count(*) FILTER (WHERE p.pb = '1' AND p.dp = 'I') AS pb_integrated
+      FROM %1$s p
+      JOIN sen2.placement_category c ON c.category = p.census_placement
+     CROSS JOIN LATERAL (VALUES ('Total', 'Total', NULL::int),
+                                ('Placement group', c.placement_group, c.group_order)) x(breakdown_topic, breakdown, breakdown_order)
+     WHERE p.active_on_census
+     GROUP BY 1, 2, 3, 4, 5, 6
+), t AS (
+    SELECT 'return'::text AS level, g.* FROM g
+    UNION ALL
+    SELECT 'total', NULL, NULL, g.collection_year, g.breakdown_topic, g.breakdown, g.breakdown_order,
+           sum(g.total_ehc_plans)::bigint, sum(g.personal_budget)::bigint, sum(g.org_arrangements)::bigint,
+           sum(g.pb_education)::bigint, sum(g.pb_health)::bigint, sum(g.pb_social)::bigint, sum(g.pb_integrated)::bigint
+      FROM g GROUP BY g.collection_year, g.breakdown_topic, g.breakdown, g.breakdown_order
+)
+SELECT t.level, t.return_id, t.la_code, t.collection_year, t.breakdown_topic, t.breakdown, t.breakdown_order,
+       t.total_ehc_plans, t.personal_budget,
+       round(100.0 * t.personal_budget / nullif(t.total_ehc_plans, 0), 1) AS personal_budget_pc,
+       t.org_arrangements, t.pb_education, t.pb_health, t.pb_social, t.pb_integrated
+  FROM t
+$sql$, sen2.stat_facts_source());
+END
+$fn$;
+COMMENT ON FUNCTION sen2.stat_personal_budgets_rows() IS
+  'The rows of the view sen2.stat_personal_budgets (see there).';
+CREATE VIEW sen2.stat_personal_budgets WITH (security_invoker = true) AS SELECT * FROM sen2.stat_personal_budgets_rows();
+COMMENT ON VIEW sen2.stat_personal_budgets IS
+  'DfE personal_budgets.csv: plans active on census day with a personal budget (PB = 1), of which organised arrangements (OA = 1) and direct payments by type (DP E education, H health, S social care, I integrated); per return and in total, by census-day placement group.';
+
+CREATE FUNCTION sen2.stat_residential_rows()
+RETURNS TABLE (level text, return_id bigint, la_code text, collection_year int, breakdown_topic text, breakdown text, breakdown_order int, total_ehc_plans bigint, res_a bigint, res_b bigint, res_total bigint, plan_res_a bigint, plan_res_b bigint)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+SET work_mem = '64MB'
+SET jit = off
+AS $fn$
+BEGIN
+    RETURN QUERY EXECUTE format($sql$
+WITH g AS MATERIALIZED (
+    SELECT p.return_id, p.la_code, p.collection_year, x.breakdown_topic, x.breakdown, x.breakdown_order,
+           count(*) AS total_ehc_plans,
+           count(*) FILTER (WHERE p.census_res = 'A') AS res_a,
+           count(*) FILTER (WHERE p.census_res = 'B') AS res_b,
+           count(*) FILTER (WHERE p.census_res IN ('A', 'B')) AS res_total,
+           count(*) FILTER (WHERE p.plan_res = 'A') AS plan_res_a,
+           count(*) FILTER (WHERE p.plan_res = 'B') AS plan_res_b
+      FROM %1$s p
+      JOIN sen2.placement_category c ON c.category = p.census_placement
+     CROSS JOIN LATERAL (VALUES ('Total', 'Total', NULL::int),
+                                ('Placement group', c.placement_group, c.group_order)) x(breakdown_topic, breakdown, breakdown_order)
+     WHERE p.active_on_census
+     GROUP BY 1, 2, 3, 4, 5, 6
+)
+SELECT 'return'::text AS level, g.* FROM g
+UNION ALL
+SELECT 'total', NULL, NULL, g.collection_year, g.breakdown_topic, g.breakdown, g.breakdown_order,
+       sum(g.total_ehc_plans)::bigint, sum(g.res_a)::bigint, sum(g.res_b)::bigint, sum(g.res_total)::bigint,
+       sum(g.plan_res_a)::bigint, sum(g.plan_res_b)::bigint
+  FROM g GROUP BY g.collection_year, g.breakdown_topic, g.breakdown, g.breakdown_order
+$sql$, sen2.stat_facts_source());
+END
+$fn$;
+COMMENT ON FUNCTION sen2.stat_residential_rows() IS
+  'The rows of the view sen2.stat_residential (see there).';
+CREATE VIEW sen2.stat_residential WITH (security_invoker = true) AS SELECT * FROM sen2.stat_residential_rows();
+COMMENT ON VIEW sen2.stat_residential IS
+  'DfE residential_settings.csv: plans active on census day whose census-day placement is residential (Res; 2023 returns: Res under ActivePlans): res_a and res_b by code (meaning per year in sen2.code, code_set residential: 38-51 and 52 weeks up to 2025, possibly redefined from 2026) and res_total; plan_res_a/b count the residential placement named in the plan (PlanRes). Per return and in total, by census-day placement group.';
+
+CREATE FUNCTION sen2.stat_work_based_rows()
+RETURNS TABLE (level text, return_id bigint, la_code text, collection_year int, total_ehc_plans bigint, open_wbp bigint, open_supp_intern bigint, open_apprentice bigint, open_trainee bigint, wbp_in_period bigint, supp_intern_in_period bigint, apprentice_in_period bigint, trainee_in_period bigint)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+SET work_mem = '64MB'
+SET jit = off
+AS $fn$
+BEGIN
+    RETURN QUERY EXECUTE format($sql$
+WITH g AS MATERIALIZED (
+    SELECT p.return_id, p.la_code, p.collection_year,
+           count(*) FILTER (WHERE p.active_on_census) AS total_ehc_plans,
+           count(*) FILTER (WHERE p.active_on_census AND p.census_wbp IN ('S', 'A', 'T')) AS open_wbp,
+           count(*) FILTER (WHERE p.active_on_census AND p.census_wbp = 'S') AS open_supp_intern,
+           count(*) FILTER (WHERE p.active_on_census AND p.census_wbp = 'A') AS open_apprentice,
+           count(*) FILTER (WHERE p.active_on_census AND p.census_wbp = 'T') AS open_trainee,
+           count(*) FILTER (WHERE p.wbp_in_period IS NOT NULL) AS wbp_in_period,
+           count(*) FILTER (WHERE p.wbp_in_period = 'S') AS supp_intern_in_period,
+           count(*) FILTER (WHERE p.wbp_in_period = 'A') AS apprentice_in_period,
+           count(*) FILTER (WHERE p.wbp_in_period = 'T') AS trainee_in_period
+      FROM %1$s p
+     WHERE p.named_plan_id IS NOT NULL AND (p.active_on_census OR p.wbp_in_period IS NOT NULL)
+     GROUP BY 1, 2, 3
+)
+SELECT 'return'::text AS level, g.* FROM g
+UNION ALL
+SELECT 'total', NULL, NULL, g.collection_year,
+       sum(g.total_ehc_plans)::bigint, sum(g.open_wbp)::bigint, sum(g.open_supp_intern)::bigint,
+       sum(g.open_apprentice)::bigint, sum(g.open_trainee)::bigint, sum(g.wbp_in_period)::bigint,
+       sum(g.supp_intern_in_period)::bigint, sum(g.apprentice_in_period)::bigint, sum(g.trainee_in_period)::bigint
+  FROM g GROUP BY g.collection_year
+$sql$, sen2.stat_facts_source());
+END
+$fn$;
+COMMENT ON FUNCTION sen2.stat_work_based_rows() IS
+  'The rows of the view sen2.stat_work_based (see there).';
+CREATE VIEW sen2.stat_work_based WITH (security_invoker = true) AS SELECT * FROM sen2.stat_work_based_rows();
+COMMENT ON VIEW sen2.stat_work_based IS
+  'DfE work_based_placements.csv: plans active on census day whose census-day placement is work-based (WBP S supported internship, A apprenticeship, T traineeship; 2023 returns: WBP under ActivePlans), and plans with a work-based placement at any time in the calendar year (by the type of the latest such placement). Per return and in total.';
+
+-- ---------------------------------------------------------------------------
+-- ceased_plans.csv: plans that ceased in the year
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION sen2.stat_ceased_rows()
+RETURNS TABLE (level text, return_id bigint, la_code text, collection_year int, breakdown_topic text, breakdown text, breakdown_order int, total_ceased bigint, max_age bigint, needs_met bigint, he bigint, employ bigint, transfer bigint, no_engage bigint, moved_outside_eng bigint, deceased bigint, other bigint, not_recorded bigint, transfer_pc numeric, no_engage_pc numeric)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+SET work_mem = '64MB'
+SET jit = off
+AS $fn$
+BEGIN
+    RETURN QUERY EXECUTE format($sql$
+WITH g AS MATERIALIZED (
+    SELECT p.return_id, p.la_code, p.collection_year, x.breakdown_topic, x.breakdown, x.breakdown_order,
+           count(*) AS total_ceased,
+           count(*) FILTER (WHERE rc.code = '1') AS max_age,
+           count(*) FILTER (WHERE rc.code = '2') AS needs_met,
+           count(*) FILTER (WHERE rc.code = '3') AS he,
+           count(*) FILTER (WHERE rc.code = '4') AS employ,
+           count(*) FILTER (WHERE rc.code = '5') AS transfer,
+           count(*) FILTER (WHERE rc.code = '6') AS no_engage,
+           count(*) FILTER (WHERE rc.code = '7') AS moved_outside_eng,
+           count(*) FILTER (WHERE rc.code = '8') AS deceased,
+           count(*) FILTER (WHERE rc.code = '9') AS other,
+           count(*) FILTER (WHERE rc.code IS NULL) AS not_recorded
+      FROM %1$s p
+      JOIN sen2.placement_category c ON c.category = p.last_placement
+      LEFT JOIN (SELECT k.collection_year, k.code FROM sen2.code k WHERE k.code_set = 'cease_reason'
+                  GROUP BY 1, 2) rc ON rc.collection_year = p.collection_year AND rc.code = p.cease_reason
+     CROSS JOIN LATERAL (VALUES
+           ('Total', 'Total', NULL::int),
+           ('Age band when plan ceased',
+            CASE WHEN p.age_at_cease IS NULL THEN 'Unknown' WHEN p.age_at_cease < 5 THEN 'Under 5'
+                 WHEN p.age_at_cease <= 10 THEN '5 to 10' WHEN p.age_at_cease <= 15 THEN '11 to 15'
+                 WHEN p.age_at_cease <= 19 THEN '16 to 19' WHEN p.age_at_cease <= 25 THEN '20 to 25'
+                 ELSE '26 and over' END,
+            CASE WHEN p.age_at_cease IS NULL THEN 99 WHEN p.age_at_cease < 5 THEN 1
+                 WHEN p.age_at_cease <= 10 THEN 2 WHEN p.age_at_cease <= 15 THEN 3
+                 WHEN p.age_at_cease <= 19 THEN 4 WHEN p.age_at_cease <= 25 THEN 5 ELSE 6 END),
+           ('Sex', p.sex, NULL),
+           ('Years EHC plan held',
+            CASE WHEN p.years_held IS NULL THEN 'Unknown' WHEN p.years_held = 0 THEN 'Less than a year'
+                 WHEN p.years_held >= 12 THEN '12 or more' ELSE p.years_held::text END,
+            CASE WHEN p.years_held IS NULL THEN 99 ELSE least(p.years_held, 12) END),
+           ('Last placement group', c.placement_group, c.group_order)) x(breakdown_topic, breakdown, breakdown_order)
+     WHERE p.ceased_in_period
+     GROUP BY 1, 2, 3, 4, 5, 6
+), t AS (
+    SELECT 'return'::text AS level, g.* FROM g
+    UNION ALL
+    SELECT 'total', NULL, NULL, g.collection_year, g.breakdown_topic, g.breakdown, g.breakdown_order,
+           sum(g.total_ceased)::bigint, sum(g.max_age)::bigint, sum(g.needs_met)::bigint, sum(g.he)::bigint,
+           sum(g.employ)::bigint, sum(g.transfer)::bigint, sum(g.no_engage)::bigint, sum(g.moved_outside_eng)::bigint,
+           sum(g.deceased)::bigint, sum(g.other)::bigint, sum(g.not_recorded)::bigint
+      FROM g GROUP BY g.collection_year, g.breakdown_topic, g.breakdown, g.breakdown_order
+)
+SELECT t.level, t.return_id, t.la_code, t.collection_year, t.breakdown_topic, t.breakdown, t.breakdown_order,
+       t.total_ceased, t.max_age, t.needs_met, t.he, t.employ, t.transfer, t.no_engage,
+       t.moved_outside_eng, t.deceased, t.other, t.not_recorded,
+       round(100.0 * t.transfer / nullif(t.total_ceased, 0), 1) AS transfer_pc,
+       round(100.0 * t.no_engage / nullif(t.total_ceased, 0), 1) AS no_engage_pc
+  FROM t
+$sql$, sen2.stat_facts_source());
+END
+$fn$;
+COMMENT ON FUNCTION sen2.stat_ceased_rows() IS
+  'The rows of the view sen2.stat_ceased (see there).';
+CREATE VIEW sen2.stat_ceased WITH (security_invoker = true) AS SELECT * FROM sen2.stat_ceased_rows();
+COMMENT ON VIEW sen2.stat_ceased IS
+  'DfE ceased_plans.csv: plans whose CeaseDate is in the calendar year, by CeaseReason (1 max_age, 2 needs_met, 3 he, 4 employ, 5 transfer, 6 no_engage, 7 moved_outside_eng, 8 deceased, 9 other; missing or invalid: not_recorded), per return and in total, by Age band when the plan ceased (age on CeaseDate), Sex, Years EHC plan held (completed years from StartDate to CeaseDate) and Last placement group (latest placement entered on or before CeaseDate).';
+
+-- ---------------------------------------------------------------------------
+-- sen2_dmo_dco.csv: designated officers on census day
+-- ---------------------------------------------------------------------------
+CREATE VIEW sen2.stat_designated_officers WITH (security_invoker = true) AS
+WITH f AS (
+    SELECT r.return_id, r.la_code, r.collection_year, o.officer, o.officer_order,
+           CASE o.value WHEN 'Y' THEN 'Yes' WHEN 'N' THEN 'No' WHEN 'R' THEN 'Recruiting' ELSE 'Not returned' END AS answer,
+           CASE o.value WHEN 'Y' THEN 1 WHEN 'N' THEN 2 WHEN 'R' THEN 3 ELSE 4 END AS answer_order
+      FROM sen2.return r
+     CROSS JOIN LATERAL (VALUES ('DMO', 1, r.dmo), ('DCO', 2, r.dco), ('DSCO', 3, r.dsco)) o(officer, officer_order, value)
+), t AS (
+    SELECT 'return'::text AS level, f.return_id, f.la_code, f.collection_year, f.officer, f.officer_order,
+           f.answer, f.answer_order, 1::bigint AS returns
+      FROM f
+    UNION ALL
+    SELECT 'total', NULL, NULL, f.collection_year, f.officer, f.officer_order, f.answer, f.answer_order, count(*)
+      FROM f GROUP BY f.collection_year, f.officer, f.officer_order, f.answer, f.answer_order
+)
+SELECT t.level, t.return_id, t.la_code, t.collection_year, t.officer, t.officer_order, t.answer, t.answer_order,
+       t.returns,
+       round(100.0 * t.returns / sum(t.returns) OVER (PARTITION BY t.level, t.return_id, t.collection_year, t.officer), 1) AS percent
+  FROM t;
+COMMENT ON VIEW sen2.stat_designated_officers IS
+  'DfE sen2_dmo_dco.csv: whether a Designated Medical Officer (DMO), Designated Clinical Officer (DCO) and Designated Social Care Officer (DSCO, 2025+) was in place on census day: Yes (Y), No (N), Recruiting (R), Not returned (missing or invalid). One row per return and officer; total rows count the returns giving each answer.';
