@@ -144,31 +144,45 @@ SELECT coalesce(string_agg(format('%s/%s=%s', sen_type, sen_type_rank, n), ' ' O
 $$;
 
 -- A digest of every statistics view (sen2.stat_*), limited to the shared
--- return's LA and year where the view has la_code / collection_year columns;
--- '' while no such view exists.  The row order is fixed by sorting the rows'
--- text, so the digest does not depend on the plan.
+-- return: by la_code and collection_year where the view has them (so the LA
+-- and national rows of that year are included), else by return_id; '' while
+-- no such view exists.  The row order is fixed by sorting the rows' text, so
+-- the digest does not depend on the plan.  VOLATILE, so each view is read
+-- with a snapshot of its own taken after its locks, as a plain SELECT from a
+-- BI tool would be (a STABLE function reads everything with the snapshot of
+-- the statement that called it).
 CREATE FUNCTION bench.stats_digest() RETURNS text
-LANGUAGE plpgsql STABLE
+LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v    record;
     d    text;
+    cond text;
     acc  text := '';
     la   text := (SELECT value FROM bench.expect WHERE what = 'base_la');
     yr   int := (SELECT value::int FROM bench.expect WHERE what = 'base_year');
+    rid  bigint := (SELECT value::bigint FROM bench.expect WHERE what = 'base_id');
 BEGIN
     FOR v IN SELECT c.relname,
                     EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'la_code' AND NOT a.attisdropped) AS has_la,
-                    EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'collection_year' AND NOT a.attisdropped) AS has_year
+                    EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'collection_year' AND NOT a.attisdropped) AS has_year,
+                    EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'return_id' AND NOT a.attisdropped) AS has_rid
                FROM pg_class c
               WHERE c.relnamespace = 'sen2'::regnamespace AND c.relkind IN ('v', 'm') AND c.relname LIKE 'stat\_%'
+                AND c.relname <> 'stat_cache_status'   -- when the cache was refreshed, not a statistic
               ORDER BY c.relname LOOP
-        EXECUTE format('SELECT md5(coalesce(string_agg(x::text, E''\n'' ORDER BY x::text), '''')) FROM sen2.%I x WHERE %s AND %s',
-                       v.relname,
-                       CASE WHEN v.has_la THEN 'x.la_code::text = $1' ELSE 'true' END,
-                       CASE WHEN v.has_year THEN 'x.collection_year::int = $2' ELSE 'true' END)
-           INTO d USING la, yr;
+        IF v.has_la OR v.has_year THEN
+            cond := CASE WHEN v.has_la THEN 'x.la_code::text = $1' ELSE 'true' END || ' AND ' ||
+                    CASE WHEN v.has_year THEN 'x.collection_year::int = $2' ELSE 'true' END;
+        ELSIF v.has_rid THEN
+            cond := 'x.return_id = $3';
+        ELSE
+            cond := 'true';
+        END IF;
+        EXECUTE format('SELECT md5(coalesce(string_agg(x::text, E''\n'' ORDER BY x::text), '''')) FROM sen2.%I x WHERE %s',
+                       v.relname, cond)
+           INTO d USING la, yr, rid;
         acc := acc || v.relname || ':' || left(d, 8) || ' ';
     END LOOP;
     RETURN acc;

@@ -8,6 +8,9 @@
 #   xml       sen2.return_xml of the shared return      (when it exists)
 #   load      sen2.load_xml of the shared return's file (when it and return_xml exist)
 #   synth     sen2.synthesize with a fixed seed          (when it exists)
+#   refresh   sen2.refresh_statistics                   (when it exists; then
+#             also a short second run of readers with sen2.use_cache on
+#             against refreshes, and a REPEATABLE READ reader across one)
 # Every value a client checks (findings count, document md5, rows per module,
 # statistics) was first computed serially; a difference raises an error in
 # that client.  Passes when pgbench exits 0 with no failed transaction, the
@@ -44,7 +47,7 @@ has() { [ "$(q -c "SELECT count(*) FROM pg_proc WHERE pronamespace = 'sen2'::reg
 
 # --- serial run: the shared return and every expected value ---------------
 base=$(q -c "SELECT bench.build_return('201', 2026, $base_persons, 'shared')") || fail "build shared return"
-q -c "INSERT INTO bench.expect VALUES ('base_la', '201'), ('base_year', '2026'),
+q -c "INSERT INTO bench.expect VALUES ('base_la', '201'), ('base_year', '2026'), ('base_id', '$base'),
         ('base_shape', bench.shape($base)), ('base_needs', bench.needs_digest($base))"
 # the shape of a 30-person build, from a build that is then removed
 rid=$(q -c "SELECT bench.build_return('800', 2025, 30)") || fail "serial build"
@@ -55,6 +58,17 @@ scripts=(bench/pgbench/build.sql@2 bench/pgbench/copy.sql@2 bench/pgbench/read.s
 ran="build copy read"; absent=""
 nstats=$(q -c "SELECT count(*) FROM pg_class WHERE relnamespace = 'sen2'::regnamespace AND relkind IN ('v','m') AND relname LIKE 'stat\_%'")
 ran+=" (stat_* views read: $nstats)"
+if has refresh_statistics; then
+  # the stored facts give the shared return the same statistics as live
+  # (all but the views that show the parameters, use_cache among them)
+  q -c "SELECT sen2.refresh_statistics()" >/dev/null || fail "serial refresh_statistics"
+  q -c "SET sen2.use_cache = on; INSERT INTO bench.expect SELECT 'stats_cached', bench.stats_digest()"
+  strip() { tr ' ' '\n' | grep -vE '^stat_(parameters|settings|return):' | paste -sd' '; }
+  [ "$(q -c "SELECT value FROM bench.expect WHERE what = 'stats'" | strip)" = \
+    "$(q -c "SELECT value FROM bench.expect WHERE what = 'stats_cached'" | strip)" ] ||
+    fail "statistics from the stored facts differ from live ones"
+  scripts+=(bench/pgbench/refresh.sql@1); ran+=" refresh"
+else absent+=" refresh_statistics"; fi
 if has validate; then
   q -c "INSERT INTO bench.expect SELECT 'validate_base', count(*)::text FROM sen2.validate($base)"
   scripts+=(bench/pgbench/validate.sql@3); ran+=" validate"
@@ -90,7 +104,7 @@ echo "parts run: $ran"
 pgbench -n -c 4 -j 2 -T "$secs" -D base="$base" "${args[@]}" $db >"$work/pgbench.out" 2>&1
 prc=$?
 grep -E '^(number of (transactions|failed)|tps|SQL script| - [0-9]+ transactions)' "$work/pgbench.out" | sed 's/^/  /'
-[ $prc -eq 0 ] || { tail -30 "$work/pgbench.out"; fail "pgbench exited $prc"; }
+[ $prc -eq 0 ] || { grep -E "aborted|ERROR|DETAIL|CONTEXT" "$work/pgbench.out" | head -20; fail "pgbench exited $prc"; }
 failed=$(sed -nE 's/^number of failed transactions: ([0-9]+).*/\1/p' "$work/pgbench.out")
 [ "${failed:-0}" -eq 0 ] || fail "$failed failed transactions"
 grep -q "aborted" "$work/pgbench.out" && fail "a client aborted"
@@ -120,6 +134,45 @@ if has validate && [ "$(q -c "SELECT count(*) FROM pg_class WHERE oid = to_regcl
   [ "$sizes" = "$(q -c "SELECT value FROM bench.expect WHERE what = 'validate_base'")" ] ||
     fail "findings per recorded run: $sizes"
   echo "  $runs validation runs recorded for the shared return, each with $sizes findings"
+fi
+if has refresh_statistics; then
+  # Readers of the stored facts (use_cache on) while refresh_statistics()
+  # replaces them, and one REPEATABLE READ transaction (a BI report reading
+  # several views from one snapshot) across a refresh: the serial statistics
+  # each time.  Both hit a known issue (docs/hardening.md): a failure of only
+  # that kind is reported, and fails the test only with SEN2_CONC_STRICT=1.
+  known() {
+    if [ -n "${SEN2_CONC_STRICT:-}" ]; then fail "$*"; fi
+    echo "  KNOWN ISSUE (docs/hardening.md): $*"
+  }
+  pgbench -n -c 3 -j 2 -T "${SEN2_CACHE_SECONDS:-3}" -D base="$base" \
+    -f bench/pgbench/read_cached.sql@3 -f bench/pgbench/refresh.sql@1 $db >"$work/cached.out" 2>&1
+  crc=$?
+  creads=$(awk '/^SQL script [0-9]+: .*read_cached\.sql/ {x=1; next} x && /^ - [0-9]+ transactions/ {print $2; exit}' "$work/cached.out")
+  if [ $crc -eq 0 ]; then
+    echo "  cached statistics read ${creads:-?} times during refreshes: as in the serial run"
+  elif grep -q 'aborted' "$work/cached.out" && ! grep 'ERROR' "$work/cached.out" | grep -vq 'stats_cached differs'; then
+    known "readers with use_cache on saw other statistics while refresh_statistics() ran: $(grep -c 'stats_cached differs' "$work/cached.out") of 3 clients"
+  else
+    grep -E "aborted|ERROR|DETAIL" "$work/cached.out" | head -10; fail "cached readers during refresh: pgbench exited $crc"
+  fi
+  rm -f "$work/a_ready" "$work/b_done"
+  psql -X -q -At -d $db >"$work/rr.out" 2>&1 <<SQL &
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+SET LOCAL sen2.use_cache = on;
+SELECT count(*) FROM sen2.return \\g /dev/null
+\\! touch $work/a_ready; while [ ! -f $work/b_done ]; do sleep 0.05; done
+SELECT bench.stats_digest();
+COMMIT;
+SQL
+  rr=$!
+  for _ in $(seq 1 200); do [ -f "$work/a_ready" ] && break; sleep 0.05; done
+  q -c "SELECT sen2.refresh_statistics()" >/dev/null; touch "$work/b_done"; wait $rr
+  if [ "$(tail -1 "$work/rr.out")" = "$(q -c "SELECT value FROM bench.expect WHERE what = 'stats_cached'")" ]; then
+    echo "  a REPEATABLE READ reader across a refresh_statistics() sees the serial statistics"
+  else
+    known "a REPEATABLE READ reader whose snapshot predates a refresh_statistics() sees other statistics"
+  fi
 fi
 builds=$(awk '/^SQL script [0-9]+: .*build\.sql/ {f=1; next} f && /^ - [0-9]+ transactions/ {print $2; exit}' "$work/pgbench.out")
 kept=$(q -c "SELECT count(*) FROM sen2.return WHERE label = 'bench build'")
