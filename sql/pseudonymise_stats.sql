@@ -7,12 +7,14 @@ SELECT sen2.synthesize('886', 2026, 3000, 11) AS rid \gset
 SELECT sen2.pseudonymise(:rid, 'a-long-enough-secret-key-for-tests') AS pid \gset
 
 CREATE TEMP TABLE stat_rows (view_name text, return_id bigint, row jsonb);
+\set ECHO none
 SELECT format('INSERT INTO stat_rows SELECT %L, s.return_id, to_jsonb(s) - ''return_id'' FROM sen2.%I s '
               'WHERE s.level = ''return'' AND s.return_id IN (%s, %s)', v, v, :rid, :pid)
   FROM unnest(ARRAY['stat_caseload', 'stat_new_plans', 'stat_primary_need', 'stat_requests',
                     'stat_assessments', 'stat_timeliness', 'stat_annual_reviews', 'stat_personal_budgets',
                     'stat_residential', 'stat_work_based', 'stat_ceased', 'stat_designated_officers']) AS v
 \gexec
+\set ECHO all
 
 -- every view has rows for both returns
 SELECT view_name, count(*) FILTER (WHERE return_id = :rid) > 0 AS original_rows,
