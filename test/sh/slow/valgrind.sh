@@ -87,14 +87,15 @@ echo "cluster under valgrind up after $(( $(date +%s) - started )) s (port $PORT
 #  HEAVY     reach C code that smaller tests also reach under valgrind, but
 #            with data volumes that take minutes each here (synth: 7 returns
 #            of 1000 persons, synth_defects: 2 x 3000, synth_shares: 20,000,
-#            pseudonymise_stats: statistics over a synthetic return, 200 s);
+#            pseudonymise_stats and stats_national: statistics over synthetic
+#            returns of up to 20,000 persons, minutes each);
 #            sen2.synthesize's C runs under valgrind through
 #            test/pgtap/synth.sql (every bad argument, 5-50 persons) and the
 #            fault sweep (150 persons with defects, cancelled at 6 points),
 #            keyed_hash through the pseudonymise test.
 SQL_ONLY_REGRESS="reference"
 SQL_ONLY_PGTAP="schema security"
-HEAVY_REGRESS="synth synth_defects synth_shares pseudonymise_stats"
+HEAVY_REGRESS="synth synth_defects synth_shares pseudonymise_stats stats_national"
 left_out() {   # left_out regress|pgtap NAME
   [ -z "${SEN2_VG_ALL:-}" ] || return 1
   case $1 in
