@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Faults in the middle of a long operation.  For each operation this build
 # has (always sen2.copy_return of a large return built with plain SQL; also
-# sen2.validate, sen2.return_xml, sen2.load_xml and sen2.synthesize when
-# they exist):
+# sen2.validate, sen2.return_xml, sen2.load_xml, sen2.validate_xml and
+# sen2.synthesize when they exist):
 #   1. run it once to completion, timed, and undo its result;
 #   2. start it again, and pg_cancel_backend it when about 40% of that time
 #      has passed;
@@ -88,6 +88,13 @@ if has load_xml && has return_xml; then
   op_undo[load_xml]="DELETE FROM sen2.return WHERE return_id = %s"
   op_writes[load_xml]=1
 else absent+=" load_xml"; fi
+if has validate_xml && has return_xml; then
+  q -c "CREATE TABLE IF NOT EXISTS bench_doc AS SELECT sen2.return_xml($big)::text AS doc" || fail "return_xml of the large return"
+  ops+=(validate_xml)
+  op_sql[validate_xml]="SELECT count(*) FROM bench_doc, sen2.validate_xml(doc)"
+  op_undo[validate_xml]=""
+  op_writes[validate_xml]=0
+else absent+=" validate_xml"; fi
 if has synthesize; then
   ops+=(synthesize)
   op_sql[synthesize]="SELECT sen2.synthesize('203', 2026, $persons, 7, 0.05)"

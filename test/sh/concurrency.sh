@@ -7,6 +7,7 @@
 #   validate  sen2.validate of the shared return        (when it exists)
 #   xml       sen2.return_xml of the shared return      (when it exists)
 #   load      sen2.load_xml of the shared return's file (when it and return_xml exist)
+#   validate_xml  sen2.validate_xml of that file           (when it and return_xml exist)
 #   synth     sen2.synthesize with a fixed seed          (when it exists)
 #   refresh   sen2.refresh_statistics                   (when it exists; then
 #             also a short second run of readers with sen2.use_cache on
@@ -85,6 +86,11 @@ if has return_xml; then
     q -c "DELETE FROM sen2.return WHERE return_id = $lid"
     scripts+=(bench/pgbench/load.sql@2); ran+=" load"
   else absent+=" load_xml"; fi
+  if has validate_xml; then
+    [ "$(q -c "SELECT count(*) FROM bench.doc")" = 1 ] || q -c "INSERT INTO bench.doc SELECT sen2.return_xml($base)::text"
+    q -c "INSERT INTO bench.expect SELECT 'validate_xml_base', count(*)::text FROM bench.doc d, sen2.validate_xml(d.doc)"
+    scripts+=(bench/pgbench/validate_xml.sql@2); ran+=" validate_xml"
+  else absent+=" validate_xml"; fi
 else absent+=" return_xml"; has load_xml && absent+=" load_xml(needs return_xml)"; fi
 if has synthesize; then
   sid=$(q -c "SELECT sen2.synthesize('800', 2025, 30, 42, 0.1)") || fail "serial synthesize"

@@ -16,6 +16,7 @@ SELECT bench.table_counts() AS before \gset
 SELECT EXISTS (SELECT FROM pg_proc WHERE pronamespace = 'sen2'::regnamespace AND proname = 'validate') AS has_validate,
        EXISTS (SELECT FROM pg_proc WHERE pronamespace = 'sen2'::regnamespace AND proname = 'return_xml') AS has_return_xml,
        EXISTS (SELECT FROM pg_proc WHERE pronamespace = 'sen2'::regnamespace AND proname = 'load_xml') AS has_load_xml,
+       EXISTS (SELECT FROM pg_proc WHERE pronamespace = 'sen2'::regnamespace AND proname = 'validate_xml') AS has_validate_xml,
        EXISTS (SELECT FROM pg_proc WHERE pronamespace = 'sen2'::regnamespace AND proname = 'synthesize') AS has_synthesize \gset
 
 \set opname copy_return
@@ -30,10 +31,15 @@ SELECT EXISTS (SELECT FROM pg_proc WHERE pronamespace = 'sen2'::regnamespace AND
 \set opname return_xml
 \set op 'SELECT length(sen2.return_xml(' :big ')::text)'
 \ir sweep.sql
-\if :has_load_xml
 CREATE TABLE vg_doc AS SELECT sen2.return_xml(:big)::text AS doc;
+\if :has_load_xml
 \set opname load_xml
 \set op 'SELECT sen2.load_xml(doc) FROM vg_doc'
+\ir sweep.sql
+\endif
+\if :has_validate_xml
+\set opname validate_xml
+\set op 'SELECT count(*) FROM vg_doc, sen2.validate_xml(doc)'
 \ir sweep.sql
 \endif
 \endif

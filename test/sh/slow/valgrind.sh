@@ -169,7 +169,8 @@ run_faults() {
     fq() { psql -X -At -d $fdb "$@"; }
     local big op opname tbg tpid
     big=$(fq -c "SELECT return_id FROM sen2.return WHERE label = 'valgrind faults'")
-    if [ "$(fq -c "SELECT count(*) FROM pg_class WHERE relname = 'vg_doc'")" = 1 ]; then
+    if [ "$(fq -c "SELECT count(*) FROM pg_proc WHERE proname = 'load_xml'")" -gt 0 ] &&
+       [ "$(fq -c "SELECT count(*) FROM pg_class WHERE relname = 'vg_doc'")" = 1 ]; then
       op="SELECT sen2.load_xml(doc) FROM vg_doc"; opname=load_xml
     else
       op="SELECT sen2.copy_return($big)"; opname=copy_return
