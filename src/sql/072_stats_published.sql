@@ -262,7 +262,10 @@ BEGIN
                     DETAIL = 'Row-level security is enabled on the staging tables, so this role may see only some returns.',
                     HINT = 'Run it as a role with BYPASSRLS (or a superuser); readers still see only the returns their policies allow.';
     END IF;
-    TRUNCATE sen2.stat_case_cache;
+    -- DELETE, not TRUNCATE: readers of the stored facts keep seeing the old
+    -- ones until this commits (TRUNCATE is not MVCC-safe: a reader could see
+    -- an empty cache and report zeros).
+    DELETE FROM sen2.stat_case_cache;
     INSERT INTO sen2.stat_case_cache SELECT * FROM sen2.stat_case;
     GET DIAGNOSTICS n = ROW_COUNT;
     SELECT count(*) INTO nret FROM sen2.return;

@@ -12,17 +12,21 @@
 -- A login role becomes a user by GRANT sen2_reader TO alice, and sees only
 -- the returns of the LAs mapped to one of its roles in sen2.la_access.
 
+-- Several databases may run their first CREATE EXTENSION sen2 at once: a
+-- role another session has just created is not an error.
 DO $$
+DECLARE
+    r text;
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'sen2_reader') THEN
-        CREATE ROLE sen2_reader NOLOGIN;
-    END IF;
-    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'sen2_writer') THEN
-        CREATE ROLE sen2_writer NOLOGIN;
-    END IF;
-    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'sen2_admin') THEN
-        CREATE ROLE sen2_admin NOLOGIN;
-    END IF;
+    FOREACH r IN ARRAY ARRAY['sen2_reader', 'sen2_writer', 'sen2_admin'] LOOP
+        IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = r) THEN
+            BEGIN
+                EXECUTE format('CREATE ROLE %I NOLOGIN', r);
+            EXCEPTION WHEN duplicate_object OR unique_violation THEN
+                NULL;
+            END;
+        END IF;
+    END LOOP;
 END
 $$;
 GRANT sen2_reader TO sen2_writer;
