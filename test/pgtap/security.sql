@@ -3,7 +3,7 @@ BEGIN;
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS sen2;
-SELECT plan(16);
+SELECT plan(18);
 
 CREATE ROLE tap_la_a LOGIN IN ROLE sen2_writer;
 CREATE ROLE tap_la_b LOGIN IN ROLE sen2_writer;
@@ -47,6 +47,16 @@ SELECT is((SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.reln
             WHERE n.nspname = 'sen2' AND c.relkind = 'v'
               AND NOT coalesce('security_invoker=true' = ANY (c.reloptions), false)), 0::bigint,
           'every sen2 view is security_invoker');
+
+-- Every function runs with its caller's rights, and every SQL or PL/pgSQL
+-- one with a fixed search_path (C functions name their objects themselves).
+SELECT is((SELECT count(*) FROM pg_proc p WHERE p.pronamespace = 'sen2'::regnamespace AND p.prosecdef),
+          0::bigint, 'no sen2 function is SECURITY DEFINER');
+SELECT is((SELECT string_agg(p.oid::regprocedure::text, ', ')
+             FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
+            WHERE p.pronamespace = 'sen2'::regnamespace AND l.lanname IN ('sql', 'plpgsql')
+              AND NOT coalesce(p.proconfig::text ~ 'search_path=', false)),
+          NULL, 'every SQL and PL/pgSQL function of sen2 fixes its search_path');
 
 -- A hostile object earlier in the search_path does not hijack sen2's functions.
 CREATE SCHEMA tap_evil;
