@@ -256,12 +256,30 @@ COMMENT ON FUNCTION sen2.new_return(text, int, text) IS
 -- The returns are the authority's data, not the extension's: pg_dump must
 -- write them (and where each identity sequence stands) although the tables
 -- belong to the extension.
+-- The module tables in parent-before-child order, with each table's key and
+-- the column that points at its parent.
+CREATE FUNCTION sen2.module_tree()
+RETURNS TABLE (table_name text, key_column text, parent_table text, parent_column text)
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    VALUES ('person', 'person_id', NULL, NULL),
+           ('request', 'request_id', 'person', 'person_id'),
+           ('assessment', 'assessment_id', 'request', 'request_id'),
+           ('named_plan', 'named_plan_id', 'assessment', 'assessment_id'),
+           ('plan_detail', 'plan_detail_id', 'named_plan', 'named_plan_id'),
+           ('active_plans', 'active_plans_id', 'request', 'request_id'),
+           ('placement_detail', 'placement_detail_id', 'active_plans', 'active_plans_id'),
+           ('sen_need', 'sen_need_id', 'active_plans', 'active_plans_id')
+$$;
+COMMENT ON FUNCTION sen2.module_tree() IS
+  'The module tables of a return, parents first, with their key and parent columns.';
+
 DO $$
 DECLARE
     t text;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['return', 'person', 'request', 'assessment', 'named_plan', 'plan_detail',
-                             'active_plans', 'placement_detail', 'sen_need'] LOOP
+    FOR t IN SELECT 'return' UNION ALL SELECT m.table_name FROM sen2.module_tree() m LOOP
         PERFORM pg_catalog.pg_extension_config_dump(('sen2.' || t)::regclass, '');
         PERFORM pg_catalog.pg_extension_config_dump(
             pg_catalog.pg_get_serial_sequence('sen2.' || t, t || '_id')::regclass, '');

@@ -252,9 +252,8 @@ BEGIN
     -- everyone else: with row-level security on, only a role that bypasses
     -- it may store them
     IF EXISTS (SELECT 1 FROM pg_catalog.pg_class c
-                WHERE c.oid IN ('sen2.return'::regclass, 'sen2.person'::regclass, 'sen2.request'::regclass,
-                                'sen2.assessment'::regclass, 'sen2.named_plan'::regclass, 'sen2.plan_detail'::regclass,
-                                'sen2.active_plans'::regclass, 'sen2.placement_detail'::regclass, 'sen2.sen_need'::regclass)
+                WHERE (c.oid = 'sen2.return'::regclass
+                       OR c.oid IN (SELECT ('sen2.' || m.table_name)::regclass FROM sen2.module_tree() m))
                   AND c.relrowsecurity)
        AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = current_user AND (rolsuper OR rolbypassrls)) THEN
         RAISE EXCEPTION 'refresh_statistics must be run by a role that sees every return'

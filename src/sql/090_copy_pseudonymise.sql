@@ -6,25 +6,6 @@ CREATE FUNCTION sen2.keyed_hash(value text, key text) RETURNS text
 COMMENT ON FUNCTION sen2.keyed_hash(text, text) IS
   'HMAC-SHA-256 of value under a secret key (at least 16 bytes), as hex: the pseudonym of an identifier.';
 
--- The module tables in parent-before-child order, with each table's key and
--- the column that points at its parent.
-CREATE FUNCTION sen2.module_tree()
-RETURNS TABLE (table_name text, key_column text, parent_table text, parent_column text)
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $$
-    VALUES ('person', 'person_id', NULL, NULL),
-           ('request', 'request_id', 'person', 'person_id'),
-           ('assessment', 'assessment_id', 'request', 'request_id'),
-           ('named_plan', 'named_plan_id', 'assessment', 'assessment_id'),
-           ('plan_detail', 'plan_detail_id', 'named_plan', 'named_plan_id'),
-           ('active_plans', 'active_plans_id', 'request', 'request_id'),
-           ('placement_detail', 'placement_detail_id', 'active_plans', 'active_plans_id'),
-           ('sen_need', 'sen_need_id', 'active_plans', 'active_plans_id')
-$$;
-COMMENT ON FUNCTION sen2.module_tree() IS
-  'The module tables of a return, parents first, with their key and parent columns.';
-
 -- A full copy of a return (a new draft, or the base of a pseudonymised
 -- copy).  Set-based: one INSERT per table, new keys drawn in advance so each
 -- child can find its parent's new key.
