@@ -93,14 +93,14 @@ BEGIN
     -- Everyone who uses sen2 reads everything (row-level security decides
     -- which rows); writers change returns; admins change the rest.
     FOR t IN
-        SELECT c.oid::regclass AS tab, c.relname,
+        SELECT c.oid::regclass AS tab, c.relname, c.relkind,
                c.relname ~ '^(ref_|rule|la_access|establishment|stat_parameter|synthetic_defect_kind)' AS admin_only
           FROM pg_catalog.pg_class c
           JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
          WHERE n.nspname = 'sen2' AND c.relkind IN ('r', 'v', 'm', 'p')
     LOOP
         EXECUTE format('GRANT SELECT ON %s TO sen2_reader', t.tab);
-        IF (SELECT relkind FROM pg_catalog.pg_class WHERE oid = t.tab) = 'r' THEN
+        IF t.relkind = 'r' THEN
             EXECUTE format('GRANT INSERT, UPDATE, DELETE ON %s TO %s', t.tab,
                            CASE WHEN t.admin_only THEN 'sen2_admin' ELSE 'sen2_writer' END);
         END IF;
