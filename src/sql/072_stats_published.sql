@@ -261,6 +261,11 @@ BEGIN
                     DETAIL = 'Row-level security is enabled on the staging tables, so this role may see only some returns.',
                     HINT = 'Run it as a role with BYPASSRLS (or a superuser); readers still see only the returns their policies allow.';
     END IF;
+    -- One refresh at a time (readers are not blocked): a second refresh
+    -- started meanwhile would delete only the facts its snapshot shows and
+    -- insert its own beside the first one's, doubling every figure.  Waiting
+    -- here, its statements see the first one's committed facts.
+    LOCK TABLE sen2.stat_cache_state IN SHARE ROW EXCLUSIVE MODE;
     -- DELETE, not TRUNCATE: readers of the stored facts keep seeing the old
     -- ones until this commits (TRUNCATE is not MVCC-safe: a reader could see
     -- an empty cache and report zeros).
