@@ -3,10 +3,8 @@
 # survive pg_dump and restore; the built-in rows come back from CREATE
 # EXTENSION and are not duplicated.
 set -euo pipefail
-src=sen2_refdump_src dst=sen2_refdump_dst
-trap 'dropdb --if-exists $src 2>/dev/null; dropdb --if-exists $dst 2>/dev/null' EXIT
-dropdb --if-exists $src 2>/dev/null; dropdb --if-exists $dst 2>/dev/null
-createdb $src; createdb $dst
+. test/sh/lib/dump.sh
+dump_dbs sen2_refdump
 psql -X -q -v ON_ERROR_STOP=1 -d $src <<'SQL'
 CREATE EXTENSION sen2;
 SQL
@@ -16,13 +14,10 @@ INSERT INTO sen2.ref_collection (collection_year, reference_date, period_start, 
      VALUES (2028, '2028-01-20', '2027-01-01', '2027-12-31');
 INSERT INTO sen2.ref_la (la_code, kind, first_year, name) VALUES ('944', 'england', 2027, 'A new authority');
 SQL
-pg_dump -d $src -f "$SEN2_TEST_WORK/refdump.sql"
-psql -X -q -v ON_ERROR_STOP=1 -d $dst -f "$SEN2_TEST_WORK/refdump.sql" >/dev/null
+dump_restore
 count() { psql -X -At -d "$1" -c "
   SELECT (SELECT count(*) FROM sen2.code WHERE collection_year = 2026 AND code_set = 'sex') || ',' ||
          (SELECT count(*) FROM sen2.collection WHERE collection_year = 2028) || ',' ||
          (SELECT count(*) FROM sen2.la WHERE la_code = '944') || ',' ||
          (SELECT count(*) FROM sen2.ref_code WHERE origin = 'builtin')"; }
-got=$(count $dst); want=$(count $src)
-echo "restored: $got  original: $want"
-[ "$got" = "$want" ] && [ "${want%,*}" = "2,1,1" ]
+same_in_both count && [ "${was%,*}" = "2,1,1" ]

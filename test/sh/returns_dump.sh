@@ -2,14 +2,11 @@
 # The returns themselves (staging tables) survive pg_dump and restore, with
 # their keys, and new rows after the restore do not collide with old keys.
 set -euo pipefail
-src=sen2_retdump_src dst=sen2_retdump_dst
-trap 'dropdb --if-exists $src 2>/dev/null; dropdb --if-exists $dst 2>/dev/null' EXIT
-dropdb --if-exists $src 2>/dev/null; dropdb --if-exists $dst 2>/dev/null
-createdb $src; createdb $dst
+. test/sh/lib/dump.sh
+dump_dbs sen2_retdump
 psql -X -q -v ON_ERROR_STOP=1 -d $src -c 'CREATE EXTENSION sen2' -f test/fixtures/example_return.sql >/dev/null
 psql -X -q -v ON_ERROR_STOP=1 -d $src -c "SELECT sen2.copy_return(return_id) FROM sen2.return" >/dev/null
-pg_dump -d $src -f "$SEN2_TEST_WORK/retdump.sql"
-psql -X -q -v ON_ERROR_STOP=1 -d $dst -f "$SEN2_TEST_WORK/retdump.sql" >/dev/null
+dump_restore
 shape() { psql -X -At -d "$1" -c "
   SELECT string_agg(t || '=' || n, ' ' ORDER BY t) FROM (
     SELECT 'return' t, count(*) n FROM sen2.return UNION ALL SELECT 'person', count(*) FROM sen2.person
@@ -18,9 +15,7 @@ shape() { psql -X -At -d "$1" -c "
     UNION ALL SELECT 'active_plans', count(*) FROM sen2.active_plans UNION ALL SELECT 'placement', count(*) FROM sen2.placement_detail
     UNION ALL SELECT 'sen_need', count(*) FROM sen2.sen_need
     UNION ALL SELECT 'md5:' || md5(string_agg(p::text, '|' ORDER BY person_id)), 0 FROM sen2.person p) s"; }
-a=$(shape $src); b=$(shape $dst)
-echo "original: $a"; echo "restored: $b"
-[ "$a" = "$b" ]
+same_in_both shape
 # keys carry on after the restore
 psql -X -q -v ON_ERROR_STOP=1 -d $dst -c "SELECT sen2.copy_return(min(return_id)) FROM sen2.return" >/dev/null
 [ "$(psql -X -At -d $dst -c 'SELECT count(*) FROM sen2.person')" = 9 ]

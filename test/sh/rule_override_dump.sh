@@ -5,11 +5,8 @@
 # come back from CREATE EXTENSION and are neither lost nor duplicated.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-src=sen2_ruledump_src dst=sen2_ruledump_dst
-work=${SEN2_TEST_WORK:-$(mktemp -d)}
-trap 'dropdb --if-exists $src 2>/dev/null; dropdb --if-exists $dst 2>/dev/null' EXIT
-dropdb --if-exists $src 2>/dev/null; dropdb --if-exists $dst 2>/dev/null
-createdb $src; createdb $dst
+. test/sh/lib/dump.sh
+dump_dbs sen2_ruledump
 
 psql -X -q -v ON_ERROR_STOP=1 -d $src >/dev/null <<'SQL'
 SET client_min_messages = warning;
@@ -24,8 +21,7 @@ INSERT INTO sen2.establishment (urn, type_of_establishment, resourced_provision_
 SELECT count(*) FROM sen2.validate(pg_temp.sen2_clean_return('886', 2026));
 SQL
 
-pg_dump -d $src -f "$work/ruledump.sql"
-psql -X -q -v ON_ERROR_STOP=1 -d $dst -f "$work/ruledump.sql" >/dev/null
+dump_restore
 
 state() { psql -X -At -d "$1" -c "
   SELECT string_agg(format('%s:%s:%s:%s', rule_id, enabled, severity, message), ' ' ORDER BY rule_id) FROM sen2.rule_override;
@@ -36,11 +32,9 @@ state() { psql -X -At -d "$1" -c "
   SELECT count(*) FROM sen2.validation_finding;
   SELECT string_agg(format('%s/%s/%s', id, severity, enabled), ' ' ORDER BY id) FROM sen2.rule_effective
    WHERE id IN ('P09', 'R05', 'A04', 'LA_FEW');"; }
-want=$(state $src); got=$(state $dst)
-echo "original:"; echo "$want"; echo "restored:"; echo "$got"
-[ "$got" = "$want" ] || { echo "restored state differs"; exit 1; }
-echo "$got" | grep -q 'P09:f::' || { echo "P09 override missing"; exit 1; }
-echo "$got" | grep -q 'A04/query/t LA_FEW/query/t P09/query/f R05/error/t' || { echo "effective rules differ"; exit 1; }
+same_in_both state || { echo "restored state differs"; exit 1; }
+echo "$was" | grep -q 'P09:f::' || { echo "P09 override missing"; exit 1; }
+echo "$was" | grep -q 'A04/query/t LA_FEW/query/t P09/query/f R05/error/t' || { echo "effective rules differ"; exit 1; }
 
 # the restored database keeps working: a new run gets a new id, the overrides apply
 psql -X -q -v ON_ERROR_STOP=1 -d $dst <<'SQL'

@@ -3,24 +3,19 @@
 # their keys, like the rest of the return.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-src=sen2_xmldump_src dst=sen2_xmldump_dst
-trap 'dropdb --if-exists $src 2>/dev/null; dropdb --if-exists $dst 2>/dev/null' EXIT
-dropdb --if-exists $src 2>/dev/null; dropdb --if-exists $dst 2>/dev/null
-createdb $src; createdb $dst
+. test/sh/lib/dump.sh
+dump_dbs sen2_xmldump
 psql -X -q -v ON_ERROR_STOP=1 -d $src -c 'CREATE EXTENSION sen2'
 psql -X -q -v ON_ERROR_STOP=1 -d $src -v mock="$(cat test/fixtures/sen2-2024-mockup.socialfinance.xml)" <<'SQL' >/dev/null
 SELECT sen2.load_xml(:'mock');
 SELECT sen2.load_xml('<Message><Header><CollectionDetails><Year>2024</Year></CollectionDetails><Source><LEA>886</LEA></Source></Header><Persons><Person a="1"><Nickname>Zo</Nickname><Surname>S</Surname></Person></Persons></Message>');
 SQL
-pg_dump -d $src -f "${SEN2_TEST_WORK:-/tmp}/xmldump.sql"
-psql -X -q -v ON_ERROR_STOP=1 -d $dst -f "${SEN2_TEST_WORK:-/tmp}/xmldump.sql" >/dev/null
+dump_restore
 shape() { psql -X -At -d "$1" -c "
   SELECT count(*) || ' ' || md5(string_agg(format('%s|%s|%s|%s|%s|%s|%s', load_issue_id, return_id, line, path, issue, message, value),
                                            ',' ORDER BY load_issue_id))
     FROM sen2.load_issue"; }
-a=$(shape $src); b=$(shape $dst)
-echo "original: $a"; echo "restored: $b"
-[ "$a" = "$b" ] && [ "${a%% *}" -ge 15 ]
+same_in_both shape && [ "${was%% *}" -ge 15 ]
 # keys carry on after the restore
 psql -X -q -v ON_ERROR_STOP=1 -d $dst -c "SELECT sen2.load_xml('<Message><Header><CollectionDetails><Year>2024</Year></CollectionDetails><Source><LEA>886</LEA></Source></Header><Persons><Person><Nickname>Zo</Nickname></Person></Persons></Message>')" >/dev/null
-[ "$(psql -X -At -d $dst -c 'SELECT count(DISTINCT load_issue_id) FROM sen2.load_issue')" = "$(( ${a%% *} + 1 ))" ]
+[ "$(psql -X -At -d $dst -c 'SELECT count(DISTINCT load_issue_id) FROM sen2.load_issue')" = "$(( ${was%% *} + 1 ))" ]
