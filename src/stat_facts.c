@@ -1,0 +1,1118 @@
+/*
+ * stat_facts.c
+ *		sen2.stat_case_rows(): the statistics facts (the view sen2.stat_case),
+ *		one row per request for an EHC needs assessment.
+ *
+ * The facts join eight relations and pick, for every plan, one placement
+ * four different ways.  As one SQL query that cost a hash table per join
+ * and a classification pass per pick: about 15 s for a national database of
+ * 700,000 persons.  Here every relation is read once, through SPI (so the
+ * caller's privileges and row-level security apply exactly as they did for
+ * the view), into arrays keyed by id; then the requests are streamed and
+ * each row is computed in C.
+ *
+ * What stays in SQL, so it is defined once: parsing dates (sen2.iso_date),
+ * the per-return dates and parameters (sen2.stat_return), sex and ethnicity
+ * (sen2.stat_person) and the placement category of every setting
+ * (sen2.stat_placement, sen2.stat_plan_setting).  What is here: the joins,
+ * the picks and the derived columns, each following the SQL expression it
+ * replaced, NULLs included (a comparison with a missing date is unknown, and
+ * an unknown condition counts as false only where the SQL coalesced it).
+ * test/sql/stat_case_reference.sql keeps that SQL; a test compares the two.
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
+#include "utils/memutils.h"
+
+PG_FUNCTION_INFO_V1(sen2_stat_case_rows);
+
+/* ---------------------------------------------------------------------------
+ * id -> index maps
+ * ------------------------------------------------------------------------- */
+typedef struct IdEntry
+{
+	int64		key;
+	uint32		idx;
+	char		status;
+} IdEntry;
+
+static inline uint32
+mix64(uint64 k)
+{
+	k ^= k >> 33;
+	k *= UINT64CONST(0xff51afd7ed558ccd);
+	k ^= k >> 33;
+	k *= UINT64CONST(0xc4ceb9fe1a85ec53);
+	k ^= k >> 33;
+	return (uint32) k;
+}
+
+#define SH_PREFIX idmap
+#define SH_ELEMENT_TYPE IdEntry
+#define SH_KEY_TYPE int64
+#define SH_KEY key
+#define SH_HASH_KEY(tb, key) mix64((uint64) (key))
+#define SH_EQUAL(tb, a, b) ((a) == (b))
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
+#define NO_ROW	PG_UINT32_MAX
+
+/* A date that may be missing. */
+typedef struct OptDate
+{
+	DateADT		v;
+	bool		null;
+} OptDate;
+
+/* SQL's three truth values, for the expressions that keep them. */
+typedef enum
+{
+	T_FALSE = 0,
+	T_TRUE = 1,
+	T_NULL = 2
+} Tri;
+
+static inline Tri
+tri_and(Tri a, Tri b)
+{
+	if (a == T_FALSE || b == T_FALSE)
+		return T_FALSE;
+	return (a == T_NULL || b == T_NULL) ? T_NULL : T_TRUE;
+}
+
+static inline Tri
+tri_or(Tri a, Tri b)
+{
+	if (a == T_TRUE || b == T_TRUE)
+		return T_TRUE;
+	return (a == T_NULL || b == T_NULL) ? T_NULL : T_FALSE;
+}
+
+static inline Tri
+tri_not(Tri a)
+{
+	return a == T_NULL ? T_NULL : (a == T_TRUE ? T_FALSE : T_TRUE);
+}
+
+static inline Tri
+tri_bool(bool b)
+{
+	return b ? T_TRUE : T_FALSE;
+}
+
+static inline Tri
+opt_le(OptDate a, OptDate b)
+{
+	return (a.null || b.null) ? T_NULL : tri_bool(a.v <= b.v);
+}
+
+static inline Tri
+opt_eq(OptDate a, OptDate b)
+{
+	return (a.null || b.null) ? T_NULL : tri_bool(a.v == b.v);
+}
+
+static inline Tri
+opt_between(OptDate x, OptDate lo, OptDate hi)
+{
+	return tri_and(opt_le(lo, x), opt_le(x, hi));
+}
+
+/* true only when known to be true (SQL: coalesce(x, false), or WHERE x) */
+static inline bool
+is_true(Tri a)
+{
+	return a == T_TRUE;
+}
+
+static void
+date_ymd(DateADT d, int *y, int *m, int *day)
+{
+	j2date(d + POSTGRES_EPOCH_JDATE, y, m, day);
+}
+
+/*
+ * The year field of age(to, from) for two dates: whole years from "from" to
+ * "to", negative when "to" is earlier (age() works on the larger minus the
+ * smaller and puts the sign back).
+ */
+static int
+age_years(DateADT to, DateADT from)
+{
+	int			y1,
+				m1,
+				d1,
+				y2,
+				m2,
+				d2;
+	int			years;
+
+	if (to < from)
+		return -age_years(from, to);
+	date_ymd(to, &y1, &m1, &d1);
+	date_ymd(from, &y2, &m2, &d2);
+	years = y1 - y2;
+	if (m1 < m2 || (m1 == m2 && d1 < d2))
+		years--;
+	return years;
+}
+
+static int
+date_year(DateADT d)
+{
+	int			y,
+				m,
+				day;
+
+	date_ymd(d, &y, &m, &day);
+	return y;
+}
+
+/* ---------------------------------------------------------------------------
+ * The relations, as read
+ * ------------------------------------------------------------------------- */
+
+/* one stored row: the tuple for pass-through columns, parsed keys beside it */
+typedef struct Rows
+{
+	TupleDesc	desc;
+	HeapTuple  *tup;
+	uint32		n;
+	uint32		cap;
+	idmap_hash *by_key;			/* key column -> row, when keyed */
+} Rows;
+
+typedef struct ReturnRow
+{
+	int64		return_id;
+	Datum		la_code;
+	bool		la_code_null;
+	int32		collection_year;
+	OptDate		census,
+				period_start,
+				period_end,
+				august_31,
+				review_cutoff;
+	bool		active_on_cease_date,
+				exclude_transfers,
+				ds_as_other,
+				age_on_august_31,
+				completed_years,
+				assess_by_request;
+	int			csa_min,
+				csa_max;
+} ReturnRow;
+
+typedef struct PlacementRow
+{
+	int64		id;
+	OptDate		entry,
+				leaving;
+	bool		leaving_blank;
+	int			rank_order;
+	char		wbp;			/* first byte of a one-byte WBP, else 0 */
+	uint32		next;			/* next placement of the same active plan */
+} PlacementRow;
+
+typedef struct SettingRow
+{
+	int64		id;
+	int			rank_order;
+	uint32		next;
+} SettingRow;
+
+typedef struct Facts
+{
+	MemoryContext cxt;
+	ReturnRow  *ret;
+	int			nret;
+	idmap_hash *ret_by_id;
+	Rows		code;			/* (year, code, label) of sen_type */
+	Rows		person;
+	Rows		assessment;		/* keyed by request_id */
+	Rows		plan;			/* keyed by assessment_id */
+	Rows		active;			/* keyed by request_id */
+	idmap_hash *active_by_id;	/* active_plans_id -> active row */
+	text	  **need;			/* per active row: least rank-1 SENtype */
+	Rows		placement;
+	PlacementRow *pl;
+	idmap_hash *pl_head;		/* active_plans_id -> first placement */
+	Rows		setting;
+	SettingRow *st;
+	idmap_hash *st_head;		/* named_plan_id -> first setting */
+	struct Out *out;			/* the row being written */
+	ReturnSetInfo *rsinfo;
+	MemoryContext row_cxt;		/* reset after each row */
+} Facts;
+
+typedef void (*RowFn) (Facts *f, Rows *rows, HeapTuple tup, TupleDesc desc);
+
+/* Reads a query in batches, handing each row to fn (in the facts' context). */
+static void
+read_query(Facts *f, Rows *rows, const char *sql, RowFn fn)
+{
+	Portal		portal;
+	MemoryContext old;
+
+	portal = SPI_cursor_open_with_args(NULL, sql, 0, NULL, NULL, NULL, true, CURSOR_OPT_NO_SCROLL);
+	for (;;)
+	{
+		uint64		i;
+
+		CHECK_FOR_INTERRUPTS();
+		SPI_cursor_fetch(portal, true, 10000);
+		if (SPI_processed == 0)
+			break;
+		old = MemoryContextSwitchTo(f->cxt);
+		if (rows && rows->desc == NULL)
+			rows->desc = CreateTupleDescCopy(SPI_tuptable->tupdesc);
+		for (i = 0; i < SPI_processed; i++)
+			fn(f, rows, SPI_tuptable->vals[i], SPI_tuptable->tupdesc);
+		MemoryContextSwitchTo(old);
+		SPI_freetuptable(SPI_tuptable);
+	}
+	SPI_cursor_close(portal);
+}
+
+static uint32
+keep_tuple(Rows *rows, HeapTuple tup)
+{
+	if (rows->n == rows->cap)
+	{
+		rows->cap = rows->cap ? rows->cap * 2 : 4096;
+		rows->tup = rows->tup ? repalloc_huge(rows->tup, sizeof(HeapTuple) * rows->cap)
+			: palloc(sizeof(HeapTuple) * rows->cap);
+	}
+	rows->tup[rows->n] = heap_copytuple(tup);
+	return rows->n++;
+}
+
+static void
+key_row(Facts *f, Rows *rows, int64 key, uint32 idx)
+{
+	bool		found;
+	IdEntry    *e;
+
+	if (rows->by_key == NULL)
+		rows->by_key = idmap_create(f->cxt, 1024, NULL);
+	e = idmap_insert(rows->by_key, key, &found);
+	e->idx = idx;
+}
+
+static uint32
+find_row(idmap_hash *map, int64 key)
+{
+	IdEntry    *e;
+
+	if (map == NULL)
+		return NO_ROW;
+	e = idmap_lookup(map, key);
+	return e ? e->idx : NO_ROW;
+}
+
+static Datum
+col(Rows *rows, uint32 idx, int attnum, bool *isnull)
+{
+	return heap_getattr(rows->tup[idx], attnum, rows->desc, isnull);
+}
+
+static OptDate
+col_date(Rows *rows, uint32 idx, int attnum)
+{
+	OptDate		d;
+	Datum		v = col(rows, idx, attnum, &d.null);
+
+	d.v = d.null ? 0 : DatumGetDateADT(v);
+	return d;
+}
+
+static OptDate
+get_date(HeapTuple tup, TupleDesc desc, int attnum)
+{
+	OptDate		d;
+	Datum		v = heap_getattr(tup, attnum, desc, &d.null);
+
+	d.v = d.null ? 0 : DatumGetDateADT(v);
+	return d;
+}
+
+static int64
+get_int64(HeapTuple tup, TupleDesc desc, int attnum, bool *isnull)
+{
+	Datum		v = heap_getattr(tup, attnum, desc, isnull);
+
+	return *isnull ? 0 : DatumGetInt64(v);
+}
+
+static bool
+get_bool(HeapTuple tup, TupleDesc desc, int attnum)
+{
+	bool		isnull;
+	Datum		v = heap_getattr(tup, attnum, desc, &isnull);
+
+	return !isnull && DatumGetBool(v);
+}
+
+/* true when the text column equals s (false when NULL) */
+static bool
+text_is(Datum v, bool isnull, const char *s)
+{
+	text	   *t;
+	size_t		len = strlen(s);
+
+	if (isnull)
+		return false;
+	t = DatumGetTextPP(v);
+	return VARSIZE_ANY_EXHDR(t) == len && memcmp(VARDATA_ANY(t), s, len) == 0;
+}
+
+/* ---------------------------------------------------------------------------
+ * Reading each relation
+ * ------------------------------------------------------------------------- */
+
+#define RETURNS_SQL \
+	"SELECT r.return_id, r.la_code, r.collection_year, r.census_date, r.period_start, r.period_end, r.census_august_31, " \
+	"r.review_expected_cutoff, r.active_on_cease_date, r.new_plans_exclude_transfers, " \
+	"r.down_syndrome_as_other, r.caseload_age_basis = 'august_31', " \
+	"r.years_in_place_basis = 'completed_years', r.assessment_year_basis = 'request_date', " \
+	"r.compulsory_school_age_min, r.compulsory_school_age_max FROM sen2.stat_return r"
+
+static void
+read_return(Facts *f, Rows *rows, HeapTuple tup, TupleDesc desc)
+{
+	ReturnRow  *r;
+	bool		isnull;
+	bool		found;
+	IdEntry    *e;
+
+	f->ret = f->ret ? repalloc(f->ret, sizeof(ReturnRow) * (f->nret + 1)) : palloc(sizeof(ReturnRow));
+	r = &f->ret[f->nret];
+	r->return_id = get_int64(tup, desc, 1, &isnull);
+	r->la_code = heap_getattr(tup, 2, desc, &r->la_code_null);
+	if (!r->la_code_null)
+		r->la_code = PointerGetDatum(PG_DETOAST_DATUM_COPY(r->la_code));
+	r->collection_year = DatumGetInt32(heap_getattr(tup, 3, desc, &isnull));
+	r->census = get_date(tup, desc, 4);
+	r->period_start = get_date(tup, desc, 5);
+	r->period_end = get_date(tup, desc, 6);
+	r->august_31 = get_date(tup, desc, 7);
+	r->review_cutoff = get_date(tup, desc, 8);
+	r->active_on_cease_date = get_bool(tup, desc, 9);
+	r->exclude_transfers = get_bool(tup, desc, 10);
+	r->ds_as_other = get_bool(tup, desc, 11);
+	r->age_on_august_31 = get_bool(tup, desc, 12);
+	r->completed_years = get_bool(tup, desc, 13);
+	r->assess_by_request = get_bool(tup, desc, 14);
+	r->csa_min = DatumGetInt32(heap_getattr(tup, 15, desc, &isnull));
+	r->csa_max = DatumGetInt32(heap_getattr(tup, 16, desc, &isnull));
+	e = idmap_insert(f->ret_by_id, r->return_id, &found);
+	e->idx = f->nret++;
+}
+
+#define CODES_SQL \
+	"SELECT c.collection_year, c.code, min(c.label) FROM sen2.code c " \
+	"WHERE c.code_set = 'sen_type' GROUP BY c.collection_year, c.code"
+
+static void
+read_plain(Facts *f, Rows *rows, HeapTuple tup, TupleDesc desc)
+{
+	keep_tuple(rows, tup);
+}
+
+#define PERSONS_SQL \
+	"SELECT p.person_id, p.birth_date, p.sex, p.ethnicity, p.ethnic_group, p.upn, p.uln, " \
+	"p.surname, p.forename FROM sen2.stat_person p"
+enum
+{
+	P_ID = 1, P_BIRTH, P_SEX, P_ETHNICITY, P_ETHNIC_GROUP, P_UPN, P_ULN, P_SURNAME, P_FORENAME
+};
+
+/* keyed on column 1 (bigint) */
+static void
+read_keyed(Facts *f, Rows *rows, HeapTuple tup, TupleDesc desc)
+{
+	bool		isnull;
+	int64		key = get_int64(tup, desc, 1, &isnull);
+
+	if (!isnull)
+		key_row(f, rows, key, keep_tuple(rows, tup));
+}
+
+#define ASSESSMENTS_SQL \
+	"SELECT a.request_id, a.assessment_id, a.assessment_outcome, sen2.iso_date(a.assessment_outcome_date), " \
+	"a.week20, a.assessment_mediation, a.assessment_tribunal, a.other_mediation, a.other_tribunal " \
+	"FROM sen2.assessment a"
+enum
+{
+	A_REQUEST = 1, A_ID, A_OUTCOME, A_OUTCOME_DATE, A_WEEK20, A_MEDIATION, A_TRIBUNAL,
+	A_OTHER_MEDIATION, A_OTHER_TRIBUNAL
+};
+
+#define PLANS_SQL \
+	"SELECT np.assessment_id, np.named_plan_id, sen2.iso_date(np.start_date), sen2.iso_date(np.cease_date), " \
+	"coalesce(np.cease_date, '') = '', np.cease_reason, np.plan_res, np.plan_wbp, np.pb, np.oa, np.dp " \
+	"FROM sen2.named_plan np"
+enum
+{
+	N_ASSESSMENT = 1, N_ID, N_START, N_CEASE, N_NOT_CEASED, N_CEASE_REASON, N_PLAN_RES, N_PLAN_WBP,
+	N_PB, N_OA, N_DP
+};
+
+#define ACTIVE_SQL \
+	"SELECT ap.request_id, ap.active_plans_id, ap.transfer_la, sen2.iso_date(ap.review_meeting), " \
+	"ap.review_outcome, sen2.iso_date(ap.last_review), sen2.iso_date(ap.phase_transfer_due_date), " \
+	"sen2.iso_date(ap.phase_transfer_final_date), ap.res, ap.wbp FROM sen2.active_plans ap"
+enum
+{
+	AP_REQUEST = 1, AP_ID, AP_TRANSFER_LA, AP_REVIEW_MEETING, AP_REVIEW_OUTCOME, AP_LAST_REVIEW,
+	AP_PT_DUE, AP_PT_FINAL, AP_RES, AP_WBP
+};
+
+#define NEEDS_SQL \
+	"SELECT sn.active_plans_id, sn.sen_type FROM sen2.sen_need sn " \
+	"WHERE sn.sen_type_rank = '1' AND sn.sen_type IS NOT NULL"
+
+
+/* min(sen_type COLLATE "C"): bytewise, a prefix before the longer string */
+static int
+c_collate_cmp(text *a, text *b)
+{
+	int			la = VARSIZE_ANY_EXHDR(a);
+	int			lb = VARSIZE_ANY_EXHDR(b);
+	int			r = memcmp(VARDATA_ANY(a), VARDATA_ANY(b), Min(la, lb));
+
+	return r != 0 ? r : la - lb;
+}
+
+static void
+read_active(Facts *f, Rows *rows, HeapTuple tup, TupleDesc desc)
+{
+	bool		isnull;
+	int64		request_id = get_int64(tup, desc, AP_REQUEST, &isnull);
+	int64		id;
+	uint32		idx;
+	bool		found;
+	IdEntry    *e;
+
+	if (isnull)
+		return;
+	idx = keep_tuple(rows, tup);
+	key_row(f, rows, request_id, idx);
+	id = get_int64(tup, desc, AP_ID, &isnull);
+	e = idmap_insert(f->active_by_id, id, &found);
+	e->idx = idx;
+}
+
+static void
+read_need(Facts *f, Rows *rows, HeapTuple tup, TupleDesc desc)
+{
+	bool		isnull;
+	int64		ap = get_int64(tup, desc, 1, &isnull);
+	uint32		idx;
+	text	   *t;
+
+	if (isnull || (idx = find_row(f->active_by_id, ap)) == NO_ROW)
+		return;
+	t = DatumGetTextPP(heap_getattr(tup, 2, desc, &isnull));
+	if (f->need[idx] == NULL || c_collate_cmp(t, f->need[idx]) < 0)
+		f->need[idx] = (text *) PG_DETOAST_DATUM_COPY(PointerGetDatum(t));
+}
+
+#define PLACEMENTS_SQL \
+	"SELECT x.active_plans_id, x.placement_detail_id, x.entry_date, x.leaving_date, x.leaving_blank, " \
+	"x.rank_order, x.category, x.csa_category, x.res, x.wbp, x.urn, x.ukprn, x.sen_setting " \
+	"FROM sen2.stat_placement x"
+enum
+{
+	PL_AP = 1, PL_ID, PL_ENTRY, PL_LEAVING, PL_BLANK, PL_RANK, PL_CAT, PL_CSA, PL_RES, PL_WBP,
+	PL_URN, PL_UKPRN, PL_SEN_SETTING
+};
+
+/* appends row idx to the list of parent key, kept in heads and next[] */
+static uint32
+link_row(Facts *f, idmap_hash *heads, int64 parent, uint32 idx)
+{
+	bool		found;
+	IdEntry    *e = idmap_insert(heads, parent, &found);
+	uint32		next = found ? e->idx : NO_ROW;
+
+	e->idx = idx;
+	return next;
+}
+
+static void
+read_placement(Facts *f, Rows *rows, HeapTuple tup, TupleDesc desc)
+{
+	bool		isnull;
+	int64		ap = get_int64(tup, desc, PL_AP, &isnull);
+	uint32		idx;
+	PlacementRow *pl;
+	Datum		wbp;
+
+	if (isnull)
+		return;
+	idx = keep_tuple(rows, tup);
+	if (idx == 0 || (idx & (idx - 1)) == 0)
+		f->pl = f->pl ? repalloc_huge(f->pl, sizeof(PlacementRow) * (Size) Max(idx * 2, 1))
+			: palloc(sizeof(PlacementRow));
+	pl = &f->pl[idx];
+	pl->id = get_int64(tup, desc, PL_ID, &isnull);
+	pl->entry = get_date(tup, desc, PL_ENTRY);
+	pl->leaving = get_date(tup, desc, PL_LEAVING);
+	pl->leaving_blank = get_bool(tup, desc, PL_BLANK);
+	pl->rank_order = DatumGetInt32(heap_getattr(tup, PL_RANK, desc, &isnull));
+	wbp = heap_getattr(tup, PL_WBP, desc, &isnull);
+	pl->wbp = 0;
+	if (!isnull)
+	{
+		text	   *t = DatumGetTextPP(wbp);
+
+		if (VARSIZE_ANY_EXHDR(t) == 1)
+			pl->wbp = *VARDATA_ANY(t);
+	}
+	pl->next = link_row(f, f->pl_head, ap, idx);
+}
+
+#define SETTINGS_SQL \
+	"SELECT x.named_plan_id, x.plan_detail_id, x.rank_order, x.category, x.csa_category " \
+	"FROM sen2.stat_plan_setting x"
+enum
+{
+	ST_PLAN = 1, ST_ID, ST_RANK, ST_CAT, ST_CSA
+};
+
+static void
+read_setting(Facts *f, Rows *rows, HeapTuple tup, TupleDesc desc)
+{
+	bool		isnull;
+	int64		plan = get_int64(tup, desc, ST_PLAN, &isnull);
+	uint32		idx;
+	SettingRow *st;
+
+	if (isnull)
+		return;
+	idx = keep_tuple(rows, tup);
+	if (idx == 0 || (idx & (idx - 1)) == 0)
+		f->st = f->st ? repalloc_huge(f->st, sizeof(SettingRow) * (Size) Max(idx * 2, 1))
+			: palloc(sizeof(SettingRow));
+	st = &f->st[idx];
+	st->id = get_int64(tup, desc, ST_ID, &isnull);
+	st->rank_order = DatumGetInt32(heap_getattr(tup, ST_RANK, desc, &isnull));
+	st->next = link_row(f, f->st_head, plan, idx);
+}
+
+/* ---------------------------------------------------------------------------
+ * The picks: one placement per plan, chosen as the SQL's ORDER BY did
+ * ------------------------------------------------------------------------- */
+
+/* rank order, then the latest entry, then the lowest id */
+static bool
+before_by_rank(const PlacementRow *a, const PlacementRow *b)
+{
+	if (a->rank_order != b->rank_order)
+		return a->rank_order < b->rank_order;
+	if (a->entry.v != b->entry.v)
+		return a->entry.v > b->entry.v;
+	return a->id < b->id;
+}
+
+/* the latest entry, then rank order, then the lowest id */
+static bool
+before_by_entry(const PlacementRow *a, const PlacementRow *b)
+{
+	if (a->entry.v != b->entry.v)
+		return a->entry.v > b->entry.v;
+	if (a->rank_order != b->rank_order)
+		return a->rank_order < b->rank_order;
+	return a->id < b->id;
+}
+
+/* attended on day d: entered by d, not left before it */
+static bool
+attended_on(const PlacementRow *p, OptDate d)
+{
+	return is_true(opt_le(p->entry, d)) && (p->leaving_blank || is_true(opt_le(d, p->leaving)));
+}
+
+typedef struct Picks
+{
+	uint32		census;			/* attended on census day */
+	uint32		start;			/* attended on the start date of a plan new in the year */
+	uint32		last;			/* last entered by the cease date of a plan ceased in the year */
+	uint32		wbp;			/* latest work-based placement attended in the year */
+	uint32		named;			/* first setting named in a plan new in the year */
+} Picks;
+
+static void
+pick(Facts *f, const ReturnRow *r, int64 ap_id, int64 plan_id, OptDate start, OptDate cease, Picks *k)
+{
+	bool		starts = is_true(opt_between(start, r->period_start, r->period_end));
+	bool		ceases = is_true(opt_between(cease, r->period_start, r->period_end));
+	uint32		i;
+
+	k->census = k->start = k->last = k->wbp = k->named = NO_ROW;
+	for (i = find_row(f->pl_head, ap_id); i != NO_ROW; i = f->pl[i].next)
+	{
+		const PlacementRow *p = &f->pl[i];
+
+		if (attended_on(p, r->census) && (k->census == NO_ROW || before_by_rank(p, &f->pl[k->census])))
+			k->census = i;
+		if (starts && attended_on(p, start) && (k->start == NO_ROW || before_by_rank(p, &f->pl[k->start])))
+			k->start = i;
+		if (ceases && is_true(opt_le(p->entry, cease)) &&
+			(k->last == NO_ROW || before_by_entry(p, &f->pl[k->last])))
+			k->last = i;
+		if ((p->wbp == 'S' || p->wbp == 'A' || p->wbp == 'T') &&
+			is_true(opt_le(p->entry, r->period_end)) &&
+			(p->leaving_blank || is_true(opt_le(r->period_start, p->leaving))) &&
+			(k->wbp == NO_ROW || before_by_entry(p, &f->pl[k->wbp])))
+			k->wbp = i;
+	}
+	if (!starts)
+		return;
+	for (i = find_row(f->st_head, plan_id); i != NO_ROW; i = f->st[i].next)
+	{
+		const SettingRow *s = &f->st[i];
+
+		if (k->named == NO_ROW || s->rank_order < f->st[k->named].rank_order ||
+			(s->rank_order == f->st[k->named].rank_order && s->id < f->st[k->named].id))
+			k->named = i;
+	}
+}
+
+/* ---------------------------------------------------------------------------
+ * One row of facts per request
+ * ------------------------------------------------------------------------- */
+
+#define REQUESTS_SQL \
+	"SELECT q.request_id, q.return_id, q.person_id, sen2.iso_date(q.received_date), q.request_source, " \
+	"q.rya, q.request_outcome, sen2.iso_date(q.request_outcome_date), q.request_mediation, " \
+	"q.request_tribunal, q.exported FROM sen2.request q"
+enum
+{
+	Q_ID = 1, Q_RETURN, Q_PERSON, Q_RECEIVED, Q_SOURCE, Q_RYA, Q_OUTCOME, Q_OUTCOME_DATE,
+	Q_MEDIATION, Q_TRIBUNAL, Q_EXPORTED
+};
+
+/* the columns of sen2.stat_case, in order */
+enum
+{
+	C_RETURN_ID, C_LA_CODE, C_COLLECTION_YEAR, C_CENSUS_DATE, C_PERIOD_START, C_PERIOD_END,
+	C_PERSON_ID, C_UPN, C_ULN, C_SURNAME, C_FORENAME, C_BIRTH_DATE, C_SEX, C_ETHNICITY, C_ETHNIC_GROUP,
+	C_REQUEST_ID, C_RECEIVED_DATE, C_REQUEST_SOURCE, C_RYA, C_REQUEST_OUTCOME, C_REQUEST_OUTCOME_DATE,
+	C_REQUEST_MEDIATION, C_REQUEST_TRIBUNAL, C_EXPORTED,
+	C_ASSESSMENT_ID, C_ASSESSMENT_OUTCOME, C_ASSESSMENT_OUTCOME_DATE, C_WEEK20,
+	C_ASSESSMENT_MEDIATION, C_ASSESSMENT_TRIBUNAL, C_OTHER_MEDIATION, C_OTHER_TRIBUNAL,
+	C_NAMED_PLAN_ID, C_START_DATE, C_CEASE_DATE, C_NOT_CEASED, C_CEASE_REASON,
+	C_PLAN_RES, C_PLAN_WBP, C_PB, C_OA, C_DP,
+	C_ACTIVE_PLANS_ID, C_TRANSFER_LA, C_REVIEW_MEETING, C_REVIEW_OUTCOME, C_LAST_REVIEW,
+	C_PHASE_TRANSFER_DUE_DATE, C_PHASE_TRANSFER_FINAL_DATE,
+	C_RECEIVED_IN_PERIOD, C_AGE_AT_REQUEST, C_DAYS_TO_DECISION, C_DAYS_TO_OUTCOME, C_ASSESSMENT_IN_PERIOD,
+	C_ACTIVE_ON_CENSUS, C_NEW_IN_PERIOD, C_CEASED_IN_PERIOD, C_REVIEW_EXPECTED,
+	C_AGE_AT_CENSUS, C_AGE_AT_START, C_AGE_AT_CEASE, C_YEARS_IN_PLACE, C_YEARS_HELD,
+	C_PRIMARY_NEED_CODE, C_PRIMARY_NEED,
+	C_CENSUS_PLACEMENT, C_CENSUS_URN, C_CENSUS_UKPRN, C_CENSUS_SEN_SETTING, C_CENSUS_RES, C_CENSUS_WBP,
+	C_START_PLACEMENT, C_START_PLACEMENT_SOURCE, C_LAST_PLACEMENT, C_WBP_IN_PERIOD,
+	C_NCOLS
+};
+
+typedef struct Out
+{
+	Datum		v[C_NCOLS];
+	bool		null[C_NCOLS];
+	Datum		unknown_placement;
+	Datum		not_recorded;
+	Datum		attended;
+	Datum		named_in_plan;
+} Out;
+
+static void
+put(Out *o, int c, Datum v)
+{
+	o->v[c] = v;
+	o->null[c] = false;
+}
+
+/* column c of the output from attribute attnum of a stored row */
+static void
+copy_col(Out *o, int c, Rows *rows, uint32 idx, int attnum)
+{
+	if (idx != NO_ROW)
+		o->v[c] = col(rows, idx, attnum, &o->null[c]);
+}
+
+static void
+put_date(Out *o, int c, OptDate d)
+{
+	if (!d.null)
+		put(o, c, DateADTGetDatum(d.v));
+}
+
+static void
+put_years(Out *o, int c, OptDate from, OptDate to)
+{
+	if (is_true(opt_le(from, to)))
+		put(o, c, Int32GetDatum(age_years(to.v, from.v)));
+}
+
+/* the age on the 31 August before d lies in the compulsory school ages */
+static bool
+compulsory_school_age(const ReturnRow *r, OptDate birth, OptDate august_31)
+{
+	int			age;
+
+	if (!is_true(opt_le(birth, august_31)))
+		return false;
+	age = age_years(august_31.v, birth.v);
+	return age >= r->csa_min && age <= r->csa_max;
+}
+
+/* the 31 August that starts the academic year of d */
+static OptDate
+august_31_before(OptDate d)
+{
+	OptDate		a = d;
+	int			y,
+				m,
+				day;
+
+	if (d.null)
+		return d;
+	date_ymd(d.v, &y, &m, &day);
+	a.v = date2j(m < 9 ? y - 1 : y, 8, 31) - POSTGRES_EPOCH_JDATE;
+	return a;
+}
+
+/* the label of primary need code need (DS as OTH when asked) in the year */
+static void
+put_primary_need(Facts *f, Out *o, const ReturnRow *r, text *need)
+{
+	const char *code;
+	int			len;
+	uint32		i;
+
+	if (need != NULL)
+	{
+		code = VARDATA_ANY(need);
+		len = VARSIZE_ANY_EXHDR(need);
+		if (r->ds_as_other && len == 2 && memcmp(code, "DS", 2) == 0)
+		{
+			code = "OTH";
+			len = 3;
+		}
+		for (i = 0; i < f->code.n; i++)
+		{
+			bool		isnull;
+			text	   *c;
+
+			if (DatumGetInt32(col(&f->code, i, 1, &isnull)) != r->collection_year)
+				continue;
+			c = DatumGetTextPP(col(&f->code, i, 2, &isnull));
+			if ((int) VARSIZE_ANY_EXHDR(c) == len && memcmp(VARDATA_ANY(c), code, len) == 0)
+			{
+				copy_col(o, C_PRIMARY_NEED_CODE, &f->code, i, 2);
+				copy_col(o, C_PRIMARY_NEED, &f->code, i, 3);
+				if (o->null[C_PRIMARY_NEED])
+					put(o, C_PRIMARY_NEED, o->not_recorded);
+				return;
+			}
+		}
+	}
+	put(o, C_PRIMARY_NEED_CODE, o->not_recorded);
+	put(o, C_PRIMARY_NEED, o->not_recorded);
+}
+
+static void
+emit(Facts *f, Out *o, Tuplestorestate *store, TupleDesc outdesc, HeapTuple q, TupleDesc qd)
+{
+	bool		isnull;
+	int64		request_id = get_int64(q, qd, Q_ID, &isnull);
+	uint32		ri = find_row(f->ret_by_id, get_int64(q, qd, Q_RETURN, &isnull));
+	uint32		pi = find_row(f->person.by_key, get_int64(q, qd, Q_PERSON, &isnull));
+	const ReturnRow *r;
+	uint32		ai,
+				ni = NO_ROW,
+				api;
+	OptDate		birth,
+				received,
+				request_decided,
+				outcome_date,
+				start,
+				cease,
+				census_day;
+	bool		not_ceased;
+	Tri			outcome_h = T_NULL;
+	Datum		outcome;
+	bool		outcome_null = true;
+	Picks		k;
+	int			c;
+
+	/* a request whose return or person is not visible is left out (inner joins) */
+	if (ri == NO_ROW || pi == NO_ROW)
+		return;
+	r = &f->ret[ri];
+	ai = find_row(f->assessment.by_key, request_id);
+	if (ai != NO_ROW)
+	{
+		int64		aid = DatumGetInt64(col(&f->assessment, ai, A_ID, &isnull));
+
+		ni = find_row(f->plan.by_key, aid);
+		outcome = col(&f->assessment, ai, A_OUTCOME, &outcome_null);
+		outcome_h = outcome_null ? T_NULL : tri_bool(text_is(outcome, false, "H"));
+	}
+	api = find_row(f->active.by_key, request_id);
+
+	for (c = 0; c < C_NCOLS; c++)
+		o->null[c] = true;
+
+	/* the return, the person, the request */
+	put(o, C_RETURN_ID, Int64GetDatum(r->return_id));
+	if (!r->la_code_null)
+		put(o, C_LA_CODE, r->la_code);
+	put(o, C_COLLECTION_YEAR, Int32GetDatum(r->collection_year));
+	put_date(o, C_CENSUS_DATE, r->census);
+	put_date(o, C_PERIOD_START, r->period_start);
+	put_date(o, C_PERIOD_END, r->period_end);
+	copy_col(o, C_PERSON_ID, &f->person, pi, P_ID);
+	copy_col(o, C_UPN, &f->person, pi, P_UPN);
+	copy_col(o, C_ULN, &f->person, pi, P_ULN);
+	copy_col(o, C_SURNAME, &f->person, pi, P_SURNAME);
+	copy_col(o, C_FORENAME, &f->person, pi, P_FORENAME);
+	copy_col(o, C_BIRTH_DATE, &f->person, pi, P_BIRTH);
+	copy_col(o, C_SEX, &f->person, pi, P_SEX);
+	copy_col(o, C_ETHNICITY, &f->person, pi, P_ETHNICITY);
+	copy_col(o, C_ETHNIC_GROUP, &f->person, pi, P_ETHNIC_GROUP);
+	birth = col_date(&f->person, pi, P_BIRTH);
+	put(o, C_REQUEST_ID, Int64GetDatum(request_id));
+	o->v[C_RECEIVED_DATE] = heap_getattr(q, Q_RECEIVED, qd, &o->null[C_RECEIVED_DATE]);
+	o->v[C_REQUEST_SOURCE] = heap_getattr(q, Q_SOURCE, qd, &o->null[C_REQUEST_SOURCE]);
+	o->v[C_RYA] = heap_getattr(q, Q_RYA, qd, &o->null[C_RYA]);
+	o->v[C_REQUEST_OUTCOME] = heap_getattr(q, Q_OUTCOME, qd, &o->null[C_REQUEST_OUTCOME]);
+	o->v[C_REQUEST_OUTCOME_DATE] = heap_getattr(q, Q_OUTCOME_DATE, qd, &o->null[C_REQUEST_OUTCOME_DATE]);
+	o->v[C_REQUEST_MEDIATION] = heap_getattr(q, Q_MEDIATION, qd, &o->null[C_REQUEST_MEDIATION]);
+	o->v[C_REQUEST_TRIBUNAL] = heap_getattr(q, Q_TRIBUNAL, qd, &o->null[C_REQUEST_TRIBUNAL]);
+	o->v[C_EXPORTED] = heap_getattr(q, Q_EXPORTED, qd, &o->null[C_EXPORTED]);
+	received = get_date(q, qd, Q_RECEIVED);
+	request_decided = get_date(q, qd, Q_OUTCOME_DATE);
+
+	/* the assessment, its plan and the active plan */
+	copy_col(o, C_ASSESSMENT_ID, &f->assessment, ai, A_ID);
+	copy_col(o, C_ASSESSMENT_OUTCOME, &f->assessment, ai, A_OUTCOME);
+	copy_col(o, C_ASSESSMENT_OUTCOME_DATE, &f->assessment, ai, A_OUTCOME_DATE);
+	copy_col(o, C_WEEK20, &f->assessment, ai, A_WEEK20);
+	copy_col(o, C_ASSESSMENT_MEDIATION, &f->assessment, ai, A_MEDIATION);
+	copy_col(o, C_ASSESSMENT_TRIBUNAL, &f->assessment, ai, A_TRIBUNAL);
+	copy_col(o, C_OTHER_MEDIATION, &f->assessment, ai, A_OTHER_MEDIATION);
+	copy_col(o, C_OTHER_TRIBUNAL, &f->assessment, ai, A_OTHER_TRIBUNAL);
+	outcome_date.null = true;
+	outcome_date.v = 0;
+	if (ai != NO_ROW)
+		outcome_date = col_date(&f->assessment, ai, A_OUTCOME_DATE);
+	copy_col(o, C_NAMED_PLAN_ID, &f->plan, ni, N_ID);
+	copy_col(o, C_START_DATE, &f->plan, ni, N_START);
+	copy_col(o, C_CEASE_DATE, &f->plan, ni, N_CEASE);
+	copy_col(o, C_CEASE_REASON, &f->plan, ni, N_CEASE_REASON);
+	copy_col(o, C_PLAN_RES, &f->plan, ni, N_PLAN_RES);
+	copy_col(o, C_PLAN_WBP, &f->plan, ni, N_PLAN_WBP);
+	copy_col(o, C_PB, &f->plan, ni, N_PB);
+	copy_col(o, C_OA, &f->plan, ni, N_OA);
+	copy_col(o, C_DP, &f->plan, ni, N_DP);
+	start.null = cease.null = true;
+	start.v = cease.v = 0;
+	not_ceased = false;
+	if (ni != NO_ROW)
+	{
+		start = col_date(&f->plan, ni, N_START);
+		cease = col_date(&f->plan, ni, N_CEASE);
+		not_ceased = DatumGetBool(col(&f->plan, ni, N_NOT_CEASED, &isnull));
+	}
+	put(o, C_NOT_CEASED, BoolGetDatum(not_ceased));
+	copy_col(o, C_ACTIVE_PLANS_ID, &f->active, api, AP_ID);
+	copy_col(o, C_TRANSFER_LA, &f->active, api, AP_TRANSFER_LA);
+	copy_col(o, C_REVIEW_MEETING, &f->active, api, AP_REVIEW_MEETING);
+	copy_col(o, C_REVIEW_OUTCOME, &f->active, api, AP_REVIEW_OUTCOME);
+	copy_col(o, C_LAST_REVIEW, &f->active, api, AP_LAST_REVIEW);
+	copy_col(o, C_PHASE_TRANSFER_DUE_DATE, &f->active, api, AP_PT_DUE);
+	copy_col(o, C_PHASE_TRANSFER_FINAL_DATE, &f->active, api, AP_PT_FINAL);
+
+	/* requests and assessments */
+	put(o, C_RECEIVED_IN_PERIOD, BoolGetDatum(is_true(opt_between(received, r->period_start, r->period_end))));
+	put_years(o, C_AGE_AT_REQUEST, birth, received);
+	if (!request_decided.null && !received.null)
+		put(o, C_DAYS_TO_DECISION, Int32GetDatum(request_decided.v - received.v));
+	if (!outcome_date.null && !received.null)
+		put(o, C_DAYS_TO_OUTCOME, Int32GetDatum(outcome_date.v - received.v));
+	{
+		bool		in_period = false;
+
+		if (ai != NO_ROW && outcome_h != T_TRUE)
+		{
+			OptDate		basis;
+
+			if (r->assess_by_request)
+				basis = received;
+			else if (!outcome_null && (text_is(outcome, false, "Y") || text_is(outcome, false, "N")) &&
+					 !outcome_date.null)
+				basis = outcome_date;
+			else
+				basis = request_decided.null ? received : request_decided;
+			in_period = is_true(opt_between(basis, r->period_start, r->period_end));
+		}
+		put(o, C_ASSESSMENT_IN_PERIOD, BoolGetDatum(in_period));
+	}
+
+	/* plans */
+	{
+		Tri			active,
+					new_plan,
+					transfer;
+		OptDate		cutoff = r->review_cutoff;
+
+		active = tri_and(opt_le(start, r->census),
+						 tri_or(tri_or(tri_bool(not_ceased),
+									   (cease.null || r->census.null) ? T_NULL : tri_bool(cease.v > r->census.v)),
+								tri_and(tri_bool(r->active_on_cease_date), opt_eq(cease, r->census))));
+		put(o, C_ACTIVE_ON_CENSUS, BoolGetDatum(is_true(active)));
+		transfer = T_FALSE;
+		if (api != NO_ROW)
+		{
+			Datum		t = col(&f->active, api, AP_TRANSFER_LA, &isnull);
+
+			transfer = tri_bool(!isnull && VARSIZE_ANY_EXHDR(DatumGetTextPP(t)) > 0);
+		}
+		new_plan = tri_and(opt_between(start, r->period_start, r->period_end),
+						   tri_not(tri_and(tri_bool(r->exclude_transfers), tri_or(transfer, outcome_h))));
+		put(o, C_NEW_IN_PERIOD, BoolGetDatum(is_true(new_plan)));
+		put(o, C_CEASED_IN_PERIOD, BoolGetDatum(is_true(opt_between(cease, r->period_start, r->period_end))));
+		put(o, C_REVIEW_EXPECTED, BoolGetDatum(is_true(opt_le(start, cutoff))));
+	}
+	census_day = r->age_on_august_31 ? r->august_31 : r->census;
+	if (is_true(opt_le(birth, r->census)) && !census_day.null)
+		put(o, C_AGE_AT_CENSUS, Int32GetDatum(age_years(census_day.v, birth.v)));
+	put_years(o, C_AGE_AT_START, birth, start);
+	put_years(o, C_AGE_AT_CEASE, birth, cease);
+	if (is_true(opt_le(start, r->census)))
+		put(o, C_YEARS_IN_PLACE, Int32GetDatum(r->completed_years ? age_years(r->census.v, start.v)
+											   : date_year(r->census.v) - date_year(start.v)));
+	put_years(o, C_YEARS_HELD, start, cease);
+	put_primary_need(f, o, r, api != NO_ROW ? f->need[api] : NULL);
+
+	/* placements */
+	if (api != NO_ROW)
+		pick(f, r, DatumGetInt64(col(&f->active, api, AP_ID, &isnull)),
+			 ni != NO_ROW ? DatumGetInt64(col(&f->plan, ni, N_ID, &isnull)) : 0, start, cease, &k);
+	else if (ni != NO_ROW)
+		pick(f, r, PG_INT64_MIN, DatumGetInt64(col(&f->plan, ni, N_ID, &isnull)), start, cease, &k);
+	else
+		k.census = k.start = k.last = k.wbp = k.named = NO_ROW;
+	if (ni == NO_ROW)
+		k.named = NO_ROW;
+	if (k.census == NO_ROW)
+		put(o, C_CENSUS_PLACEMENT, o->unknown_placement);
+	else
+	{
+		copy_col(o, C_CENSUS_PLACEMENT, &f->placement, k.census,
+				 compulsory_school_age(r, birth, r->august_31) ? PL_CSA : PL_CAT);
+		copy_col(o, C_CENSUS_URN, &f->placement, k.census, PL_URN);
+		copy_col(o, C_CENSUS_UKPRN, &f->placement, k.census, PL_UKPRN);
+		copy_col(o, C_CENSUS_SEN_SETTING, &f->placement, k.census, PL_SEN_SETTING);
+		copy_col(o, C_CENSUS_RES, &f->placement, k.census, PL_RES);
+		copy_col(o, C_CENSUS_WBP, &f->placement, k.census, PL_WBP);
+	}
+	if (o->null[C_CENSUS_RES])
+		copy_col(o, C_CENSUS_RES, &f->active, api, AP_RES);
+	if (o->null[C_CENSUS_WBP])
+		copy_col(o, C_CENSUS_WBP, &f->active, api, AP_WBP);
+	if (k.start != NO_ROW || k.named != NO_ROW)
+	{
+		bool		csa = compulsory_school_age(r, birth, august_31_before(start));
+
+		if (k.start != NO_ROW)
+		{
+			copy_col(o, C_START_PLACEMENT, &f->placement, k.start, csa ? PL_CSA : PL_CAT);
+			put(o, C_START_PLACEMENT_SOURCE, o->attended);
+		}
+		else
+		{
+			copy_col(o, C_START_PLACEMENT, &f->setting, k.named, csa ? ST_CSA : ST_CAT);
+			put(o, C_START_PLACEMENT_SOURCE, o->named_in_plan);
+		}
+	}
+	else
+		put(o, C_START_PLACEMENT, o->unknown_placement);
+	if (k.last != NO_ROW)
+		copy_col(o, C_LAST_PLACEMENT, &f->placement, k.last, PL_CAT);
+	else
+		put(o, C_LAST_PLACEMENT, o->unknown_placement);
+	if (k.wbp != NO_ROW)
+		copy_col(o, C_WBP_IN_PERIOD, &f->placement, k.wbp, PL_WBP);
+
+	tuplestore_putvalues(store, outdesc, o->v, o->null);
+}
+
+static void
+emit_request(Facts *f, Rows *rows, HeapTuple tup, TupleDesc desc)
+{
+	MemoryContext old = MemoryContextSwitchTo(f->row_cxt);
+
+	emit(f, f->out, f->rsinfo->setResult, f->rsinfo->setDesc, tup, desc);
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(f->row_cxt);
+}
+
+Datum
+sen2_stat_case_rows(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Facts		f;
+	Out			o;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (rsinfo->setDesc->natts != C_NCOLS)
+		elog(ERROR, "sen2.stat_case_rows returns %d columns, expected %d", rsinfo->setDesc->natts, C_NCOLS);
+
+	memset(&f, 0, sizeof(f));
+	f.cxt = AllocSetContextCreate(CurrentMemoryContext, "sen2 statistics facts", ALLOCSET_DEFAULT_SIZES);
+	f.row_cxt = AllocSetContextCreate(f.cxt, "sen2 statistics facts row", ALLOCSET_DEFAULT_SIZES);
+	f.out = &o;
+	f.rsinfo = rsinfo;
+	f.ret_by_id = idmap_create(f.cxt, 256, NULL);
+	f.active_by_id = idmap_create(f.cxt, 1024, NULL);
+	f.pl_head = idmap_create(f.cxt, 1024, NULL);
+	f.st_head = idmap_create(f.cxt, 1024, NULL);
+	o.unknown_placement = CStringGetTextDatum("placement_unknown");
+	o.not_recorded = CStringGetTextDatum("Not recorded");
+	o.attended = CStringGetTextDatum("attended");
+	o.named_in_plan = CStringGetTextDatum("named in plan");
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	read_query(&f, NULL, RETURNS_SQL, read_return);
+	read_query(&f, &f.code, CODES_SQL, read_plain);
+	read_query(&f, &f.person, PERSONS_SQL, read_keyed);
+	read_query(&f, &f.assessment, ASSESSMENTS_SQL, read_keyed);
+	read_query(&f, &f.plan, PLANS_SQL, read_keyed);
+	read_query(&f, &f.active, ACTIVE_SQL, read_active);
+	f.need = MemoryContextAllocZero(f.cxt, sizeof(text *) * Max(f.active.n, 1));
+	read_query(&f, NULL, NEEDS_SQL, read_need);
+	read_query(&f, &f.placement, PLACEMENTS_SQL, read_placement);
+	read_query(&f, &f.setting, SETTINGS_SQL, read_setting);
+
+	/* the requests are not kept: each becomes its row as it is read */
+	read_query(&f, NULL, REQUESTS_SQL, emit_request);
+
+	SPI_finish();
+	MemoryContextDelete(f.cxt);
+	return (Datum) 0;
+}
