@@ -23,6 +23,7 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "common/hashfn.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -66,7 +67,141 @@ mix64(uint64 k)
 #define SH_DEFINE
 #include "lib/simplehash.h"
 
+/* text -> index maps, for the register and the code lists */
+typedef struct StrKey
+{
+	const char *s;
+	int			len;
+} StrKey;
+
+typedef struct StrEntry
+{
+	StrKey		key;
+	uint32		idx;
+	uint32		hash;
+	char		status;
+} StrEntry;
+
+#define SH_PREFIX strmap
+#define SH_ELEMENT_TYPE StrEntry
+#define SH_KEY_TYPE StrKey
+#define SH_KEY key
+#define SH_HASH_KEY(tb, k) hash_bytes((const unsigned char *) (k).s, (k).len)
+#define SH_EQUAL(tb, a, b) ((a).len == (b).len && memcmp((a).s, (b).s, (a).len) == 0)
+#define SH_STORE_HASH
+#define SH_GET_HASH(tb, a) a->hash
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
 #define NO_ROW	PG_UINT32_MAX
+
+/*
+ * Rows by a bigint id.  Identity ids are mostly dense, so once a relation
+ * is read its ids usually get one slot each between the least and the
+ * greatest (an array lookup); ids spread too thinly for that go in a hash.
+ */
+typedef struct IdIndex
+{
+	int64	   *keys;			/* while reading: (key, row) pairs */
+	uint32	   *rows;
+	uint32		n,
+				cap;
+	int64		min;			/* once built */
+	uint64		span;
+	uint32	   *slot;
+	idmap_hash *hash;
+} IdIndex;
+
+static void
+index_add(IdIndex *ix, int64 key, uint32 row)
+{
+	if (ix->n == ix->cap)
+	{
+		ix->cap = ix->cap ? ix->cap * 2 : 4096;
+		ix->keys = ix->keys ? repalloc_huge(ix->keys, sizeof(int64) * ix->cap) : palloc(sizeof(int64) * ix->cap);
+		ix->rows = ix->rows ? repalloc_huge(ix->rows, sizeof(uint32) * ix->cap) : palloc(sizeof(uint32) * ix->cap);
+	}
+	ix->keys[ix->n] = key;
+	ix->rows[ix->n++] = row;
+}
+
+static uint32 *
+index_place(IdIndex *ix, int64 key)
+{
+	bool		found;
+	IdEntry    *e;
+
+	if (ix->slot)
+		return &ix->slot[key - ix->min];
+	e = idmap_insert(ix->hash, key, &found);
+	if (!found)
+		e->idx = NO_ROW;
+	return &e->idx;
+}
+
+/*
+ * Builds the index from the pairs added (in cxt).  With next, the rows of
+ * one key are chained (next[row] is the key's previous row) and the index
+ * gives the last; without, a key's last row wins (keys are unique there).
+ */
+static void
+index_build(MemoryContext cxt, IdIndex *ix, uint32 *next)
+{
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+	int64		max = 0;
+	uint32		i;
+
+	ix->min = 0;
+	for (i = 0; i < ix->n; i++)
+	{
+		if (i == 0 || ix->keys[i] < ix->min)
+			ix->min = ix->keys[i];
+		if (i == 0 || ix->keys[i] > max)
+			max = ix->keys[i];
+	}
+	ix->span = ix->n ? (uint64) max - (uint64) ix->min + 1 : 0;
+	if (ix->n && ix->span <= (uint64) ix->n * 2 + 4096)
+	{
+		ix->slot = palloc_extended(sizeof(uint32) * ix->span, MCXT_ALLOC_HUGE);
+		memset(ix->slot, 0xff, sizeof(uint32) * ix->span);
+	}
+	else
+		ix->hash = idmap_create(cxt, Max(ix->n, 16), NULL);
+	for (i = 0; i < ix->n; i++)
+	{
+		uint32	   *place = index_place(ix, ix->keys[i]);
+
+		if (next)
+			next[ix->rows[i]] = *place;
+		*place = ix->rows[i];
+	}
+	if (ix->keys)
+		pfree(ix->keys);
+	if (ix->rows)
+		pfree(ix->rows);
+	ix->keys = NULL;
+	ix->rows = NULL;
+	MemoryContextSwitchTo(old);
+}
+
+static uint32
+find_row(const IdIndex *ix, int64 key)
+{
+	IdEntry    *e;
+
+	if (ix->slot)
+	{
+		uint64		off = (uint64) key - (uint64) ix->min;
+
+		return off < ix->span ? ix->slot[off] : NO_ROW;
+	}
+	if (ix->hash == NULL)
+		return NO_ROW;
+	e = idmap_lookup(ix->hash, key);
+	return e ? e->idx : NO_ROW;
+}
 
 /* A date that may be missing. */
 typedef struct OptDate
@@ -190,7 +325,11 @@ typedef struct Rows
 	HeapTuple  *tup;
 	uint32		n;
 	uint32		cap;
-	idmap_hash *by_key;			/* key column -> row, when keyed */
+	IdIndex		by_key;			/* key column -> row, when keyed */
+	uint32		deformed;		/* row whose columns are in cv/cn, plus one */
+	Datum	   *cv;
+	bool	   *cn;
+	strmap_hash *by_text;		/* text key column -> row, when keyed so */
 } Rows;
 
 typedef struct ReturnRow
@@ -222,14 +361,12 @@ typedef struct PlacementRow
 	bool		leaving_blank;
 	int			rank_order;
 	char		wbp;			/* first byte of a one-byte WBP, else 0 */
-	uint32		next;			/* next placement of the same active plan */
 } PlacementRow;
 
 typedef struct SettingRow
 {
 	int64		id;
 	int			rank_order;
-	uint32		next;
 } SettingRow;
 
 typedef struct Facts
@@ -237,20 +374,31 @@ typedef struct Facts
 	MemoryContext cxt;
 	ReturnRow  *ret;
 	int			nret;
-	idmap_hash *ret_by_id;
+	IdIndex		ret_by_id;
 	Rows		code;			/* (year, code, label) of sen_type */
+	int32	   *code_year;		/* per code row, extracted */
+	StrKey	   *code_key;
 	Rows		person;
 	Rows		assessment;		/* keyed by request_id */
 	Rows		plan;			/* keyed by assessment_id */
 	Rows		active;			/* keyed by request_id */
-	idmap_hash *active_by_id;	/* active_plans_id -> active row */
+	IdIndex		active_by_id;	/* active_plans_id -> active row */
 	text	  **need;			/* per active row: least rank-1 SENtype */
 	Rows		placement;
 	PlacementRow *pl;
-	idmap_hash *pl_head;		/* active_plans_id -> first placement */
+	IdIndex		pl_head;		/* active_plans_id -> its last placement */
+	uint32	   *pl_next;		/* the placement before, of the same active plan */
+	Rows		by_urn;			/* the register: urn, category, SEN unit and RP variants */
+	Rows		by_ukprn;		/* the same by UKPRN */
+	Rows		by_sen_setting; /* SENsetting code, category */
+	Rows		school_age;		/* category, its compulsory-school-age category */
+	Datum		urn_not_in_register;
+	Datum		ukrlp_provider;
+	Datum		unknown;
 	Rows		setting;
 	SettingRow *st;
-	idmap_hash *st_head;		/* named_plan_id -> first setting */
+	IdIndex		st_head;		/* named_plan_id -> its last setting */
+	uint32	   *st_next;
 	struct Out *out;			/* the row being written */
 	ReturnSetInfo *rsinfo;
 	MemoryContext row_cxt;		/* reset after each row */
@@ -276,7 +424,11 @@ read_query(Facts *f, Rows *rows, const char *sql, RowFn fn)
 			break;
 		old = MemoryContextSwitchTo(f->cxt);
 		if (rows && rows->desc == NULL)
+		{
 			rows->desc = CreateTupleDescCopy(SPI_tuptable->tupdesc);
+			rows->cv = palloc(sizeof(Datum) * rows->desc->natts);
+			rows->cn = palloc(sizeof(bool) * rows->desc->natts);
+		}
 		for (i = 0; i < SPI_processed; i++)
 			fn(f, rows, SPI_tuptable->vals[i], SPI_tuptable->tupdesc);
 		MemoryContextSwitchTo(old);
@@ -301,30 +453,20 @@ keep_tuple(Rows *rows, HeapTuple tup)
 static void
 key_row(Facts *f, Rows *rows, int64 key, uint32 idx)
 {
-	bool		found;
-	IdEntry    *e;
-
-	if (rows->by_key == NULL)
-		rows->by_key = idmap_create(f->cxt, 1024, NULL);
-	e = idmap_insert(rows->by_key, key, &found);
-	e->idx = idx;
+	index_add(&rows->by_key, key, idx);
 }
 
-static uint32
-find_row(idmap_hash *map, int64 key)
-{
-	IdEntry    *e;
-
-	if (map == NULL)
-		return NO_ROW;
-	e = idmap_lookup(map, key);
-	return e ? e->idx : NO_ROW;
-}
-
+/* a column of a kept row: the row is deformed once for all the columns read */
 static Datum
 col(Rows *rows, uint32 idx, int attnum, bool *isnull)
 {
-	return heap_getattr(rows->tup[idx], attnum, rows->desc, isnull);
+	if (rows->deformed != idx + 1)
+	{
+		heap_deform_tuple(rows->tup[idx], rows->desc, rows->cv, rows->cn);
+		rows->deformed = idx + 1;
+	}
+	*isnull = rows->cn[attnum - 1];
+	return rows->cv[attnum - 1];
 }
 
 static OptDate
@@ -393,8 +535,6 @@ read_return(Facts *f, Rows *rows, HeapTuple tup, TupleDesc desc)
 {
 	ReturnRow  *r;
 	bool		isnull;
-	bool		found;
-	IdEntry    *e;
 
 	f->ret = f->ret ? repalloc(f->ret, sizeof(ReturnRow) * (f->nret + 1)) : palloc(sizeof(ReturnRow));
 	r = &f->ret[f->nret];
@@ -416,8 +556,7 @@ read_return(Facts *f, Rows *rows, HeapTuple tup, TupleDesc desc)
 	r->assess_by_request = get_bool(tup, desc, 14);
 	r->csa_min = DatumGetInt32(heap_getattr(tup, 15, desc, &isnull));
 	r->csa_max = DatumGetInt32(heap_getattr(tup, 16, desc, &isnull));
-	e = idmap_insert(f->ret_by_id, r->return_id, &found);
-	e->idx = f->nret++;
+	index_add(&f->ret_by_id, r->return_id, f->nret++);
 }
 
 #define CODES_SQL \
@@ -502,16 +641,13 @@ read_active(Facts *f, Rows *rows, HeapTuple tup, TupleDesc desc)
 	int64		request_id = get_int64(tup, desc, AP_REQUEST, &isnull);
 	int64		id;
 	uint32		idx;
-	bool		found;
-	IdEntry    *e;
 
 	if (isnull)
 		return;
 	idx = keep_tuple(rows, tup);
 	key_row(f, rows, request_id, idx);
 	id = get_int64(tup, desc, AP_ID, &isnull);
-	e = idmap_insert(f->active_by_id, id, &found);
-	e->idx = idx;
+	index_add(&f->active_by_id, id, idx);
 }
 
 static void
@@ -522,7 +658,7 @@ read_need(Facts *f, Rows *rows, HeapTuple tup, TupleDesc desc)
 	uint32		idx;
 	text	   *t;
 
-	if (isnull || (idx = find_row(f->active_by_id, ap)) == NO_ROW)
+	if (isnull || (idx = find_row(&f->active_by_id, ap)) == NO_ROW)
 		return;
 	t = DatumGetTextPP(heap_getattr(tup, 2, desc, &isnull));
 	if (f->need[idx] == NULL || c_collate_cmp(t, f->need[idx]) < 0)
@@ -530,25 +666,28 @@ read_need(Facts *f, Rows *rows, HeapTuple tup, TupleDesc desc)
 }
 
 #define PLACEMENTS_SQL \
-	"SELECT x.active_plans_id, x.placement_detail_id, x.entry_date, x.leaving_date, x.leaving_blank, " \
-	"x.rank_order, x.category, x.csa_category, x.res, x.wbp, x.urn, x.ukprn, x.sen_setting " \
-	"FROM sen2.stat_placement x"
+	"SELECT pd.active_plans_id, pd.placement_detail_id, sen2.iso_date(pd.entry_date), " \
+	"sen2.iso_date(pd.leaving_date), coalesce(pd.leaving_date, '') = '', pd.placement_rank, pd.res, pd.wbp, " \
+	"pd.urn, pd.ukprn, pd.sen_setting, pd.sen_unit_indicator, pd.resourced_provision_indicator " \
+	"FROM sen2.placement_detail pd"
 enum
 {
-	PL_AP = 1, PL_ID, PL_ENTRY, PL_LEAVING, PL_BLANK, PL_RANK, PL_CAT, PL_CSA, PL_RES, PL_WBP,
-	PL_URN, PL_UKPRN, PL_SEN_SETTING
+	PL_AP = 1, PL_ID, PL_ENTRY, PL_LEAVING, PL_BLANK, PL_RANK, PL_RES, PL_WBP,
+	PL_URN, PL_UKPRN, PL_SEN_SETTING, PL_SEN_UNIT, PL_RP
 };
 
-/* appends row idx to the list of parent key, kept in heads and next[] */
-static uint32
-link_row(Facts *f, idmap_hash *heads, int64 parent, uint32 idx)
+/* PlacementRank as an order: 1, 2, anything else after them */
+static int
+rank_order(HeapTuple tup, TupleDesc desc, int attnum)
 {
-	bool		found;
-	IdEntry    *e = idmap_insert(heads, parent, &found);
-	uint32		next = found ? e->idx : NO_ROW;
+	bool		isnull;
+	Datum		v = heap_getattr(tup, attnum, desc, &isnull);
 
-	e->idx = idx;
-	return next;
+	if (text_is(v, isnull, "1"))
+		return 1;
+	if (text_is(v, isnull, "2"))
+		return 2;
+	return 3;
 }
 
 static void
@@ -571,7 +710,7 @@ read_placement(Facts *f, Rows *rows, HeapTuple tup, TupleDesc desc)
 	pl->entry = get_date(tup, desc, PL_ENTRY);
 	pl->leaving = get_date(tup, desc, PL_LEAVING);
 	pl->leaving_blank = get_bool(tup, desc, PL_BLANK);
-	pl->rank_order = DatumGetInt32(heap_getattr(tup, PL_RANK, desc, &isnull));
+	pl->rank_order = rank_order(tup, desc, PL_RANK);
 	wbp = heap_getattr(tup, PL_WBP, desc, &isnull);
 	pl->wbp = 0;
 	if (!isnull)
@@ -581,15 +720,15 @@ read_placement(Facts *f, Rows *rows, HeapTuple tup, TupleDesc desc)
 		if (VARSIZE_ANY_EXHDR(t) == 1)
 			pl->wbp = *VARDATA_ANY(t);
 	}
-	pl->next = link_row(f, f->pl_head, ap, idx);
+	index_add(&f->pl_head, ap, idx);
 }
 
 #define SETTINGS_SQL \
-	"SELECT x.named_plan_id, x.plan_detail_id, x.rank_order, x.category, x.csa_category " \
-	"FROM sen2.stat_plan_setting x"
+	"SELECT dt.named_plan_id, dt.plan_detail_id, dt.placement_rank, dt.urn, dt.ukprn, dt.sen_setting, " \
+	"dt.sen_unit_indicator, dt.resourced_provision_indicator FROM sen2.plan_detail dt"
 enum
 {
-	ST_PLAN = 1, ST_ID, ST_RANK, ST_CAT, ST_CSA
+	ST_PLAN = 1, ST_ID, ST_RANK, ST_URN, ST_UKPRN, ST_SEN_SETTING, ST_SEN_UNIT, ST_RP
 };
 
 static void
@@ -608,8 +747,149 @@ read_setting(Facts *f, Rows *rows, HeapTuple tup, TupleDesc desc)
 			: palloc(sizeof(SettingRow));
 	st = &f->st[idx];
 	st->id = get_int64(tup, desc, ST_ID, &isnull);
-	st->rank_order = DatumGetInt32(heap_getattr(tup, ST_RANK, desc, &isnull));
-	st->next = link_row(f, f->st_head, plan, idx);
+	st->rank_order = rank_order(tup, desc, ST_RANK);
+	index_add(&f->st_head, plan, idx);
+}
+
+/* ---------------------------------------------------------------------------
+ * The placement category of a setting, as sen2.stat_setting_category
+ * classifies it: by URN in the register, else by UKPRN in the register,
+ * else a UKPRN alone, else by SENsetting code
+ * ------------------------------------------------------------------------- */
+
+#define BY_URN_SQL \
+	"SELECT e.urn, e.category, e.sen_unit_category, e.resourced_provision_category " \
+	"FROM sen2.stat_establishment_category e"
+#define BY_UKPRN_SQL \
+	"SELECT e.ukprn, e.category, e.sen_unit_category, e.resourced_provision_category " \
+	"FROM sen2.stat_ukprn_category e"
+enum
+{
+	E_KEY = 1, E_CATEGORY, E_SEN_UNIT, E_RP
+};
+#define BY_SEN_SETTING_SQL \
+	"SELECT m.value, m.category FROM sen2.placement_map m WHERE m.kind = 'sen_setting'"
+#define SCHOOL_AGE_SQL \
+	"SELECT pc.category, pc.compulsory_school_age_category FROM sen2.placement_category pc"
+
+static StrKey
+text_key(Datum v)
+{
+	text	   *t = DatumGetTextPP(v);
+	StrKey		k;
+
+	k.s = VARDATA_ANY(t);
+	k.len = VARSIZE_ANY_EXHDR(t);
+	return k;
+}
+
+/* keyed on column 1 (text; NULL keys are never matched, so not kept) */
+static void
+read_text_keyed(Facts *f, Rows *rows, HeapTuple tup, TupleDesc desc)
+{
+	bool		isnull;
+	bool		found;
+	uint32		idx;
+	StrEntry   *e;
+
+	(void) heap_getattr(tup, 1, desc, &isnull);
+	if (isnull)
+		return;
+	idx = keep_tuple(rows, tup);
+	if (rows->by_text == NULL)
+		rows->by_text = strmap_create(f->cxt, 1024, NULL);
+	/* the key points into the kept copy, which lives as long as the map */
+	e = strmap_insert(rows->by_text, text_key(heap_getattr(rows->tup[idx], 1, rows->desc, &isnull)), &found);
+	if (!found)
+		e->idx = idx;
+}
+
+static uint32
+find_text(Rows *rows, StrKey k)
+{
+	StrEntry   *e;
+
+	if (rows->by_text == NULL)
+		return NO_ROW;
+	e = strmap_lookup(rows->by_text, k);
+	return e ? e->idx : NO_ROW;
+}
+
+/* btrim(value) (spaces), NULL when empty or missing */
+static bool
+trimmed_key(HeapTuple tup, TupleDesc desc, int attnum, StrKey *k)
+{
+	bool		isnull;
+	Datum		v = heap_getattr(tup, attnum, desc, &isnull);
+
+	if (isnull)
+		return false;
+	*k = text_key(v);
+	while (k->len > 0 && k->s[0] == ' ')
+	{
+		k->s++;
+		k->len--;
+	}
+	while (k->len > 0 && k->s[k->len - 1] == ' ')
+		k->len--;
+	return k->len > 0;
+}
+
+/* an establishment's category, or its SEN unit or resourced-provision one */
+static Datum
+establishment_category(Rows *reg, uint32 e, HeapTuple tup, TupleDesc desc, int a_sen_unit, int a_rp)
+{
+	bool		isnull;
+	bool		flag_null;
+	Datum		v;
+
+	v = col(reg, e, E_SEN_UNIT, &isnull);
+	if (!isnull && text_is(heap_getattr(tup, a_sen_unit, desc, &flag_null), flag_null, "1"))
+		return v;
+	v = col(reg, e, E_RP, &isnull);
+	if (!isnull && text_is(heap_getattr(tup, a_rp, desc, &flag_null), flag_null, "1"))
+		return v;
+	return col(reg, e, E_CATEGORY, &isnull);
+}
+
+/* the category of the setting in tup, and the category it takes for a
+ * person of compulsory school age */
+static void
+classify(Facts *f, HeapTuple tup, TupleDesc desc, int a_urn, int a_ukprn, int a_sen_setting,
+		 int a_sen_unit, int a_rp, Datum *category, Datum *school_age)
+{
+	StrKey		k;
+	uint32		e;
+	bool		isnull;
+
+	if (trimmed_key(tup, desc, a_urn, &k))
+	{
+		e = find_text(&f->by_urn, k);
+		*category = e != NO_ROW ? establishment_category(&f->by_urn, e, tup, desc, a_sen_unit, a_rp)
+			: f->urn_not_in_register;
+	}
+	else if (trimmed_key(tup, desc, a_ukprn, &k))
+	{
+		e = find_text(&f->by_ukprn, k);
+		*category = e != NO_ROW ? establishment_category(&f->by_ukprn, e, tup, desc, a_sen_unit, a_rp)
+			: f->ukrlp_provider;
+	}
+	else
+	{
+		Datum		v = heap_getattr(tup, a_sen_setting, desc, &isnull);
+
+		e = isnull ? NO_ROW : find_text(&f->by_sen_setting, text_key(v));
+		*category = e != NO_ROW ? col(&f->by_sen_setting, e, 2, &isnull) : f->unknown;
+	}
+	e = find_text(&f->school_age, text_key(*category));
+	*school_age = *category;
+	if (e != NO_ROW)
+	{
+		Datum		v = col(&f->school_age, e, 2, &isnull);
+
+		if (!isnull)
+			*school_age = v;
+	}
 }
 
 /* ---------------------------------------------------------------------------
@@ -662,7 +942,7 @@ pick(Facts *f, const ReturnRow *r, int64 ap_id, int64 plan_id, OptDate start, Op
 	uint32		i;
 
 	k->census = k->start = k->last = k->wbp = k->named = NO_ROW;
-	for (i = find_row(f->pl_head, ap_id); i != NO_ROW; i = f->pl[i].next)
+	for (i = find_row(&f->pl_head, ap_id); i != NO_ROW; i = f->pl_next[i])
 	{
 		const PlacementRow *p = &f->pl[i];
 
@@ -681,7 +961,7 @@ pick(Facts *f, const ReturnRow *r, int64 ap_id, int64 plan_id, OptDate start, Op
 	}
 	if (!starts)
 		return;
-	for (i = find_row(f->st_head, plan_id); i != NO_ROW; i = f->st[i].next)
+	for (i = find_row(&f->st_head, plan_id); i != NO_ROW; i = f->st_next[i])
 	{
 		const SettingRow *s = &f->st[i];
 
@@ -813,13 +1093,8 @@ put_primary_need(Facts *f, Out *o, const ReturnRow *r, text *need)
 		}
 		for (i = 0; i < f->code.n; i++)
 		{
-			bool		isnull;
-			text	   *c;
-
-			if (DatumGetInt32(col(&f->code, i, 1, &isnull)) != r->collection_year)
-				continue;
-			c = DatumGetTextPP(col(&f->code, i, 2, &isnull));
-			if ((int) VARSIZE_ANY_EXHDR(c) == len && memcmp(VARDATA_ANY(c), code, len) == 0)
+			if (f->code_year[i] == r->collection_year && f->code_key[i].len == len &&
+				memcmp(f->code_key[i].s, code, len) == 0)
 			{
 				copy_col(o, C_PRIMARY_NEED_CODE, &f->code, i, 2);
 				copy_col(o, C_PRIMARY_NEED, &f->code, i, 3);
@@ -838,8 +1113,8 @@ emit(Facts *f, Out *o, Tuplestorestate *store, TupleDesc outdesc, HeapTuple q, T
 {
 	bool		isnull;
 	int64		request_id = get_int64(q, qd, Q_ID, &isnull);
-	uint32		ri = find_row(f->ret_by_id, get_int64(q, qd, Q_RETURN, &isnull));
-	uint32		pi = find_row(f->person.by_key, get_int64(q, qd, Q_PERSON, &isnull));
+	uint32		ri = find_row(&f->ret_by_id, get_int64(q, qd, Q_RETURN, &isnull));
+	uint32		pi = find_row(&f->person.by_key, get_int64(q, qd, Q_PERSON, &isnull));
 	const ReturnRow *r;
 	uint32		ai,
 				ni = NO_ROW,
@@ -862,16 +1137,16 @@ emit(Facts *f, Out *o, Tuplestorestate *store, TupleDesc outdesc, HeapTuple q, T
 	if (ri == NO_ROW || pi == NO_ROW)
 		return;
 	r = &f->ret[ri];
-	ai = find_row(f->assessment.by_key, request_id);
+	ai = find_row(&f->assessment.by_key, request_id);
 	if (ai != NO_ROW)
 	{
 		int64		aid = DatumGetInt64(col(&f->assessment, ai, A_ID, &isnull));
 
-		ni = find_row(f->plan.by_key, aid);
+		ni = find_row(&f->plan.by_key, aid);
 		outcome = col(&f->assessment, ai, A_OUTCOME, &outcome_null);
 		outcome_h = outcome_null ? T_NULL : tri_bool(text_is(outcome, false, "H"));
 	}
-	api = find_row(f->active.by_key, request_id);
+	api = find_row(&f->active.by_key, request_id);
 
 	for (c = 0; c < C_NCOLS; c++)
 		o->null[c] = true;
@@ -1022,8 +1297,12 @@ emit(Facts *f, Out *o, Tuplestorestate *store, TupleDesc outdesc, HeapTuple q, T
 		put(o, C_CENSUS_PLACEMENT, o->unknown_placement);
 	else
 	{
-		copy_col(o, C_CENSUS_PLACEMENT, &f->placement, k.census,
-				 compulsory_school_age(r, birth, r->august_31) ? PL_CSA : PL_CAT);
+		Datum		cat,
+					csa;
+
+		classify(f, f->placement.tup[k.census], f->placement.desc, PL_URN, PL_UKPRN, PL_SEN_SETTING,
+				 PL_SEN_UNIT, PL_RP, &cat, &csa);
+		put(o, C_CENSUS_PLACEMENT, compulsory_school_age(r, birth, r->august_31) ? csa : cat);
 		copy_col(o, C_CENSUS_URN, &f->placement, k.census, PL_URN);
 		copy_col(o, C_CENSUS_UKPRN, &f->placement, k.census, PL_UKPRN);
 		copy_col(o, C_CENSUS_SEN_SETTING, &f->placement, k.census, PL_SEN_SETTING);
@@ -1036,23 +1315,35 @@ emit(Facts *f, Out *o, Tuplestorestate *store, TupleDesc outdesc, HeapTuple q, T
 		copy_col(o, C_CENSUS_WBP, &f->active, api, AP_WBP);
 	if (k.start != NO_ROW || k.named != NO_ROW)
 	{
-		bool		csa = compulsory_school_age(r, birth, august_31_before(start));
+		bool		school_age = compulsory_school_age(r, birth, august_31_before(start));
+		Datum		cat,
+					csa;
 
 		if (k.start != NO_ROW)
 		{
-			copy_col(o, C_START_PLACEMENT, &f->placement, k.start, csa ? PL_CSA : PL_CAT);
+			classify(f, f->placement.tup[k.start], f->placement.desc, PL_URN, PL_UKPRN, PL_SEN_SETTING,
+					 PL_SEN_UNIT, PL_RP, &cat, &csa);
 			put(o, C_START_PLACEMENT_SOURCE, o->attended);
 		}
 		else
 		{
-			copy_col(o, C_START_PLACEMENT, &f->setting, k.named, csa ? ST_CSA : ST_CAT);
+			classify(f, f->setting.tup[k.named], f->setting.desc, ST_URN, ST_UKPRN, ST_SEN_SETTING,
+					 ST_SEN_UNIT, ST_RP, &cat, &csa);
 			put(o, C_START_PLACEMENT_SOURCE, o->named_in_plan);
 		}
+		put(o, C_START_PLACEMENT, school_age ? csa : cat);
 	}
 	else
 		put(o, C_START_PLACEMENT, o->unknown_placement);
 	if (k.last != NO_ROW)
-		copy_col(o, C_LAST_PLACEMENT, &f->placement, k.last, PL_CAT);
+	{
+		Datum		cat,
+					csa;
+
+		classify(f, f->placement.tup[k.last], f->placement.desc, PL_URN, PL_UKPRN, PL_SEN_SETTING,
+				 PL_SEN_UNIT, PL_RP, &cat, &csa);
+		put(o, C_LAST_PLACEMENT, cat);
+	}
 	else
 		put(o, C_LAST_PLACEMENT, o->unknown_placement);
 	if (k.wbp != NO_ROW)
@@ -1077,6 +1368,7 @@ sen2_stat_case_rows(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Facts		f;
 	Out			o;
+	uint32		i;
 
 	InitMaterializedSRF(fcinfo, 0);
 	if (rsinfo->setDesc->natts != C_NCOLS)
@@ -1087,11 +1379,10 @@ sen2_stat_case_rows(PG_FUNCTION_ARGS)
 	f.row_cxt = AllocSetContextCreate(f.cxt, "sen2 statistics facts row", ALLOCSET_DEFAULT_SIZES);
 	f.out = &o;
 	f.rsinfo = rsinfo;
-	f.ret_by_id = idmap_create(f.cxt, 256, NULL);
-	f.active_by_id = idmap_create(f.cxt, 1024, NULL);
-	f.pl_head = idmap_create(f.cxt, 1024, NULL);
-	f.st_head = idmap_create(f.cxt, 1024, NULL);
 	o.unknown_placement = CStringGetTextDatum("placement_unknown");
+	f.unknown = o.unknown_placement;
+	f.urn_not_in_register = CStringGetTextDatum("urn_not_in_register");
+	f.ukrlp_provider = CStringGetTextDatum("ukrlp_provider");
 	o.not_recorded = CStringGetTextDatum("Not recorded");
 	o.attended = CStringGetTextDatum("attended");
 	o.named_in_plan = CStringGetTextDatum("named in plan");
@@ -1099,15 +1390,38 @@ sen2_stat_case_rows(PG_FUNCTION_ARGS)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	read_query(&f, NULL, RETURNS_SQL, read_return);
+	index_build(f.cxt, &f.ret_by_id, NULL);
 	read_query(&f, &f.code, CODES_SQL, read_plain);
+	f.code_year = MemoryContextAlloc(f.cxt, sizeof(int32) * Max(f.code.n, 1));
+	f.code_key = MemoryContextAlloc(f.cxt, sizeof(StrKey) * Max(f.code.n, 1));
+	for (i = 0; i < f.code.n; i++)
+	{
+		bool		isnull;
+
+		f.code_year[i] = DatumGetInt32(col(&f.code, i, 1, &isnull));
+		f.code_key[i] = text_key(col(&f.code, i, 2, &isnull));
+	}
 	read_query(&f, &f.person, PERSONS_SQL, read_keyed);
+	index_build(f.cxt, &f.person.by_key, NULL);
 	read_query(&f, &f.assessment, ASSESSMENTS_SQL, read_keyed);
+	index_build(f.cxt, &f.assessment.by_key, NULL);
 	read_query(&f, &f.plan, PLANS_SQL, read_keyed);
+	index_build(f.cxt, &f.plan.by_key, NULL);
 	read_query(&f, &f.active, ACTIVE_SQL, read_active);
+	index_build(f.cxt, &f.active.by_key, NULL);
+	index_build(f.cxt, &f.active_by_id, NULL);
 	f.need = MemoryContextAllocZero(f.cxt, sizeof(text *) * Max(f.active.n, 1));
 	read_query(&f, NULL, NEEDS_SQL, read_need);
+	read_query(&f, &f.by_urn, BY_URN_SQL, read_text_keyed);
+	read_query(&f, &f.by_ukprn, BY_UKPRN_SQL, read_text_keyed);
+	read_query(&f, &f.by_sen_setting, BY_SEN_SETTING_SQL, read_text_keyed);
+	read_query(&f, &f.school_age, SCHOOL_AGE_SQL, read_text_keyed);
 	read_query(&f, &f.placement, PLACEMENTS_SQL, read_placement);
+	f.pl_next = MemoryContextAllocHuge(f.cxt, sizeof(uint32) * Max(f.placement.n, 1));
+	index_build(f.cxt, &f.pl_head, f.pl_next);
 	read_query(&f, &f.setting, SETTINGS_SQL, read_setting);
+	f.st_next = MemoryContextAllocHuge(f.cxt, sizeof(uint32) * Max(f.setting.n, 1));
+	index_build(f.cxt, &f.st_head, f.st_next);
 
 	/* the requests are not kept: each becomes its row as it is read */
 	read_query(&f, NULL, REQUESTS_SQL, emit_request);

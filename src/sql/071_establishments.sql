@@ -302,6 +302,16 @@ SELECT e.urn, e.ukprn, e.establishment_status, e.type_of_establishment,
 COMMENT ON VIEW sen2.stat_establishment_category IS
   'Each establishment of the register with its placement category (from its TypeOfEstablishment through sen2.placement_map; establishment_type_unmapped if the type is not mapped) and the categories its SEN unit and resourced provision placements take.';
 
+-- The establishment a UKPRN stands for when a setting gives no URN: an open
+-- one first when several share the UKPRN, then the highest URN.
+CREATE VIEW sen2.stat_ukprn_category WITH (security_invoker = true) AS
+SELECT DISTINCT ON (e.ukprn) e.ukprn, e.urn, e.category, e.sen_unit_category, e.resourced_provision_category
+  FROM sen2.stat_establishment_category e
+ WHERE e.ukprn IS NOT NULL
+ ORDER BY e.ukprn, coalesce(e.establishment_status ILIKE 'open%', false) DESC, e.urn DESC;
+COMMENT ON VIEW sen2.stat_ukprn_category IS
+  'One establishment per UKPRN in the register (an open one first, then the highest URN) with its placement categories: how a setting with a UKPRN and no URN is classified.';
+
 -- The placement category of every setting a return names: placements
 -- attended (PlacementDetail) and settings named in plans (PlanDetail).
 -- Precedence: URN in the register (by its type; then the SEN unit variant
@@ -332,11 +342,7 @@ SELECT s.source, s.row_id, s.return_id, s.active_plans_id, s.named_plan_id,
   CROSS JOIN LATERAL (SELECT s0.*, CASE s0.placement_rank WHEN '1' THEN 1 WHEN '2' THEN 2 ELSE 3 END AS rank_order,
                              nullif(btrim(s0.urn), '') AS urn_key, nullif(btrim(s0.ukprn), '') AS ukprn_key) s
   LEFT JOIN sen2.stat_establishment_category eu ON eu.urn = s.urn_key
-  LEFT JOIN (SELECT DISTINCT ON (e.ukprn) e.ukprn, e.category, e.sen_unit_category, e.resourced_provision_category
-               FROM sen2.stat_establishment_category e
-              WHERE e.ukprn IS NOT NULL
-              ORDER BY e.ukprn, coalesce(e.establishment_status ILIKE 'open%', false) DESC, e.urn DESC) ek
-         ON s.urn_key IS NULL AND ek.ukprn = s.ukprn_key
+  LEFT JOIN sen2.stat_ukprn_category ek ON s.urn_key IS NULL AND ek.ukprn = s.ukprn_key
   LEFT JOIN sen2.placement_map ms ON ms.kind = 'sen_setting' AND ms.value = s.sen_setting
   CROSS JOIN LATERAL (
         SELECT CASE
