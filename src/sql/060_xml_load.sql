@@ -76,6 +76,16 @@ AS 'MODULE_PATHNAME', 'sen2_load_xml_lo';
 COMMENT ON FUNCTION sen2.load_xml_lo(oid, text, int, text) IS
   'Loads a SEN2 XML file stored as a large object (psql: \lo_import file.xml), streaming it: any size, memory stays flat.';
 
+-- The rows sen2.load_xml has gathered for one table, handed to the INSERT
+-- that writes them (and to nothing else: at any other time it is an error).
+-- It reads no table and returns only what the caller's own load holds.
+CREATE FUNCTION sen2.xml_load_batch(module text)
+RETURNS SETOF record
+LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE
+AS 'MODULE_PATHNAME', 'sen2_xml_load_batch';
+COMMENT ON FUNCTION sen2.xml_load_batch(text) IS
+  'Internal to sen2.load_xml: the rows of one module table it is writing, for its own INSERT; an error when called at any other time.';
+
 -- Validating a file without keeping it (src/xml_validate.c).
 CREATE FUNCTION sen2.validate_xml(doc text, la_code text DEFAULT NULL, collection_year int DEFAULT NULL)
 RETURNS SETOF sen2.finding
