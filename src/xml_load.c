@@ -1427,7 +1427,7 @@ sen2_xml_load_batch(PG_FUNCTION_ARGS)
 		if (TupleDescAttr(rsinfo->expectedDesc, i)->atttypid != want)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
-					 errmsg("column %d of sen2.xml_load_batch('%s') is of type %s, not %s",
+					 errmsg("column %d of sen2.xml_load_batch('%s') is %s, not %s",
 							i + 1, module, format_type_be(want),
 							format_type_be(TupleDescAttr(rsinfo->expectedDesc, i)->atttypid))));
 	}
