@@ -12,10 +12,13 @@
  * its table's identity sequence when its start tag is read (so children
  * can name it before it is complete), and at a person boundary, once
  * enough rows have gathered, each table receives one
- *   INSERT ... OVERRIDING SYSTEM VALUE SELECT ... FROM ROWS FROM (unnest($2), ...)
- * with its rows as arrays, parents before children.  Going through the
- * executor keeps constraints, foreign keys, triggers, row-level security
- * and privileges exactly as for any INSERT by the caller.  Memory is the
+ *   INSERT ... OVERRIDING SYSTEM VALUE SELECT * FROM sen2.xml_load_batch('t') ...
+ * parents before children; that function hands the executor the table's
+ * buffered rows, one tuple per row.  Going through the executor keeps
+ * constraints, foreign keys, triggers, row-level security and privileges
+ * exactly as for any INSERT by the caller.  (Measured: the foreign-key
+ * checks are about half of a load's CPU, and COPY's path is no cheaper for
+ * them; see docs/xml-reader.md.)  Memory is the
  * current batch plus the person being read, however large the file.
  *
  * Everything the layout cannot place goes to sen2.load_issue with its line,
