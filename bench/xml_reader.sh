@@ -21,7 +21,9 @@
 #
 # Each load runs REPS times (default 1), each in a new database (not on
 # emptied tables: see docs/xml-reader.md on TRUNCATE and foreign-key plans);
-# the best is shown.
+# the best is shown, as wall/cpu seconds: cpu is the backend's own CPU time,
+# which other work on the machine inflates far less than the wall time.
+# bytea/lint is load_bytea's wall time over the xmllint floor's.
 # Uses PGHOST etc. if set, else its own cluster on a port in 56600-56699.
 #
 #   bench/xml_reader.sh
@@ -49,13 +51,23 @@ secs() {  # run a command, print its wall time in seconds
   t0=$(date +%s.%N); "$@" >/dev/null; t1=$(date +%s.%N)
   awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }'
 }
-# time one SQL statement inside the server (no connection or transfer cost)
+# time one SQL statement inside the server (no connection or transfer cost):
+# "wall/cpu", cpu being the backend's own user + system time
+# (/proc/<pid>/stat), which other work on the machine inflates far less
 sql_secs() {
-  psql -X -At -v ON_ERROR_STOP=1 -d "$1" <<SQL | tail -1
+  local out
+  out=$(psql -X -At -v ON_ERROR_STOP=1 -d "$1" <<SQL | tail -1
+SELECT pg_backend_pid() AS pid \gset
+\setenv SEN2_BENCH_PID :pid
+\! awk '{ print \$14 + \$15 }' /proc/\$SEN2_BENCH_PID/stat > $work/cpu0
 SELECT clock_timestamp() AS t0 \gset
 $2
 SELECT round(extract(epoch FROM clock_timestamp() - :'t0')::numeric, 2);
+\! awk '{ print \$14 + \$15 }' /proc/\$SEN2_BENCH_PID/stat > $work/cpu1
 SQL
+)
+  awk -v w="$out" -v a="$(cat "$work/cpu0")" -v b="$(cat "$work/cpu1")" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { printf "%.2f/%.2f", w, (b - a) / hz }'
 }
 best() { printf '%s\n' "$@" | sort -n | head -1; }
 
@@ -87,7 +99,7 @@ SQL
 }
 
 has_validate=
-printf '%-8s %7s %8s %6s %9s %10s %9s %9s %10s\n' persons MB xmllint core load_file load_bytea validate sql_copy persons/s
+printf '%-8s %6s %7s %5s %10s %10s %10s %10s %9s %8s\n' persons MB xmllint core load_file load_bytea validate sql_copy persons/s bytea/lint
 for n in $SIZES; do
   db=sen2_bench_xml_$n
   dropdb --if-exists $db 2>/dev/null || true
@@ -130,8 +142,9 @@ for n in $SIZES; do
   b=$([ ${#lb[@]} -gt 0 ] && best "${lb[@]}" || echo -)
   v=$([ ${#va[@]} -gt 0 ] && best "${va[@]}" || echo -)
   c=$(best "${sc[@]}")
-  rate=$(awk -v n=$n -v t="$f" 'BEGIN { printf "%d", n / t }')
-  printf '%-8s %7s %8s %6s %9s %10s %9s %9s %10s\n' $n $mb $floor $core $f $b $v $c $rate
+  rate=$(awk -v n=$n -v t="${f%%/*}" 'BEGIN { printf "%d", n / t }')
+  ratio=$([ "$b" != - ] && awk -v t="${b%%/*}" -v l="$floor" 'BEGIN { printf "%.1f", t / l }' || echo -)
+  printf '%-8s %6s %7s %5s %10s %10s %10s %10s %9s %8s\n' $n $mb $floor $core $f $b $v $c $rate $ratio
   dropdb $db
   rm -f "$work/f.xml"
 done

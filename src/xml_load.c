@@ -12,10 +12,13 @@
  * its table's identity sequence when its start tag is read (so children
  * can name it before it is complete), and at a person boundary, once
  * enough rows have gathered, each table receives one
- *   INSERT ... OVERRIDING SYSTEM VALUE SELECT ... FROM ROWS FROM (unnest($2), ...)
- * with its rows as arrays, parents before children.  Going through the
- * executor keeps constraints, foreign keys, triggers, row-level security
- * and privileges exactly as for any INSERT by the caller.  Memory is the
+ *   INSERT ... OVERRIDING SYSTEM VALUE SELECT * FROM sen2.xml_load_batch('t') ...
+ * parents before children; that function hands the executor the table's
+ * buffered rows, one tuple per row.  Going through the executor keeps
+ * constraints, foreign keys, triggers, row-level security and privileges
+ * exactly as for any INSERT by the caller.  (Measured: the foreign-key
+ * checks are about half of a load's CPU, and COPY's path is no cheaper for
+ * them; see docs/xml-reader.md.)  Memory is the
  * current batch plus the person being read, however large the file.
  *
  * Everything the layout cannot place goes to sen2.load_issue with its line,
@@ -28,6 +31,7 @@
 #include "commands/sequence.h"
 #include "executor/spi.h"
 #include "fmgr.h"
+#include "funcapi.h"
 #include "catalog/pg_authid.h"
 #include "lib/stringinfo.h"
 #include "libpq/libpq-fs.h"
@@ -41,6 +45,7 @@
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/tuplestore.h"
 #include "utils/xml.h"
 
 #include "xml_load.h"
@@ -608,9 +613,7 @@ prepare_module(Loader *ld, LdModule *m)
 {
 	StringInfoData cols;
 	StringInfoData sel;
-	StringInfoData from;
-	Oid		   *types;
-	int			nargs = 0;
+	int			nout;
 	int			i;
 	int			rc;
 	char	   *sql;
@@ -641,43 +644,36 @@ prepare_module(Loader *ld, LdModule *m)
 		m->has_seq = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
 	}
 
-	types = palloc(sizeof(Oid) * (m->ncols + 6));
+	/*
+	 * The rows come from sen2.xml_load_batch(), which hands the executor this
+	 * module's buffered rows as they are: no arrays to build and unnest, one
+	 * tuple per row, and no parameters, so the plan is made once per load.
+	 */
 	initStringInfo(&cols);
 	initStringInfo(&sel);
-	initStringInfo(&from);
-	types[nargs++] = INT8OID;	/* $1 return_id */
 	appendStringInfo(&cols, "%s, return_id", quote_identifier(psprintf("%s_id", m->name)));
-	types[nargs++] = INT8ARRAYOID;
-	appendStringInfoString(&sel, "u.c2, $1");
+	appendStringInfoString(&sel, "c1 pg_catalog.int8, c2 pg_catalog.int8");
+	nout = 2;
 	if (m->parent >= 0 && m->parent != ld->L->root_module)
 	{
 		appendStringInfo(&cols, ", %s", quote_identifier(psprintf("%s_id", ld->L->mods[m->parent].name)));
-		types[nargs++] = INT8ARRAYOID;
-		appendStringInfo(&sel, ", u.c%d", nargs);
+		appendStringInfo(&sel, ", c%d pg_catalog.int8", ++nout);
 	}
 	if (m->has_seq)
 	{
 		appendStringInfoString(&cols, ", seq");
-		types[nargs++] = INT4ARRAYOID;
-		appendStringInfo(&sel, ", u.c%d", nargs);
+		appendStringInfo(&sel, ", c%d pg_catalog.int4", ++nout);
 	}
 	appendStringInfoString(&cols, ", xml_line");
-	types[nargs++] = INT4ARRAYOID;
-	appendStringInfo(&sel, ", u.c%d", nargs);
+	appendStringInfo(&sel, ", c%d pg_catalog.int4", ++nout);
 	for (i = 0; i < m->ncols; i++)
 	{
 		appendStringInfo(&cols, ", %s", quote_identifier(m->cols[i]));
-		types[nargs++] = TEXTARRAYOID;
-		appendStringInfo(&sel, ", u.c%d", nargs);
+		appendStringInfo(&sel, ", c%d pg_catalog.text", ++nout);
 	}
-	for (i = 2; i <= nargs; i++)
-		appendStringInfo(&from, "%spg_catalog.unnest($%d)", i > 2 ? ", " : "", i);
-	appendStringInfoString(&from, ") AS u(c2");
-	for (i = 3; i <= nargs; i++)
-		appendStringInfo(&from, ", c%d", i);
-	sql = psprintf("INSERT INTO %s (%s) OVERRIDING SYSTEM VALUE SELECT %s FROM ROWS FROM (%s)",
-				   qtable, cols.data, sel.data, from.data);
-	m->plan = SPI_prepare(sql, nargs, types);
+	sql = psprintf("INSERT INTO %s (%s) OVERRIDING SYSTEM VALUE SELECT * FROM sen2.xml_load_batch(%s) AS u(%s)",
+				   qtable, cols.data, quote_literal_cstr(m->name), sel.data);
+	m->plan = SPI_prepare(sql, 0, NULL);
 	if (m->plan == NULL)
 		elog(ERROR, "SPI_prepare failed for %s: %s", qtable, SPI_result_code_string(SPI_result));
 }
@@ -697,47 +693,43 @@ make_array(Datum *elems, bool *nulls, int n, Oid type)
 											  type, typlen, typbyval, typalign));
 }
 
+/*
+ * The module whose rows are being written, for sen2.xml_load_batch(): set
+ * only while its INSERT runs, so the function has nothing to hand out at
+ * any other time (and a load inside a trigger of another load stacks).
+ */
+typedef struct LdFlush
+{
+	Loader	   *ld;
+	LdModule   *m;
+} LdFlush;
+
+static LdFlush *current_flush = NULL;
+
 static void
 flush_module(Loader *ld, LdModule *m)
 {
-	Datum	   *args;
-	char	   *argnulls;
-	int			nargs = 0;
-	int			i;
-	int			c;
+	LdFlush		f;
+	LdFlush    *prev = current_flush;
 	int			rc;
-	Datum	   *col;
-	bool	   *colnulls;
 
 	if (m->n == 0)
 		return;
-	args = palloc(sizeof(Datum) * (m->ncols + 6));
-	argnulls = palloc(m->ncols + 6);
-	memset(argnulls, ' ', m->ncols + 6);
-	args[nargs++] = Int64GetDatum(ld->return_id);
-	args[nargs++] = make_array(m->ids, NULL, m->n, INT8OID);
-	if (m->parent >= 0 && m->parent != ld->L->root_module)
-		args[nargs++] = make_array(m->parents, NULL, m->n, INT8OID);
-	if (m->has_seq)
-		args[nargs++] = make_array(m->seqs, NULL, m->n, INT4OID);
-	args[nargs++] = make_array(m->lines, NULL, m->n, INT4OID);
-	col = palloc(sizeof(Datum) * m->n);
-	colnulls = palloc(sizeof(bool) * m->n);
-	for (c = 0; c < m->ncols; c++)
+	f.ld = ld;
+	f.m = m;
+	current_flush = &f;
+	PG_TRY();
 	{
-		for (i = 0; i < m->n; i++)
-		{
-			text	   *v = m->vals[(size_t) i * m->ncols + c];
-
-			col[i] = PointerGetDatum(v);
-			colnulls[i] = v == NULL;
-		}
-		args[nargs++] = make_array(col, colnulls, m->n, TEXTOID);
+		rc = SPI_execute_plan(m->plan, NULL, NULL, false, 0);
+		if (rc != SPI_OK_INSERT || SPI_processed != (uint64) m->n)
+			elog(ERROR, "inserting into sen2.%s: %s, %llu of %d rows",
+				 m->name, SPI_result_code_string(rc), (unsigned long long) SPI_processed, m->n);
 	}
-	rc = SPI_execute_plan(m->plan, args, argnulls, false, 0);
-	if (rc != SPI_OK_INSERT || SPI_processed != (uint64) m->n)
-		elog(ERROR, "inserting into sen2.%s: %s, %llu of %d rows",
-			 m->name, SPI_result_code_string(rc), (unsigned long long) SPI_processed, m->n);
+	PG_FINALLY();
+	{
+		current_flush = prev;
+	}
+	PG_END_TRY();
 	ld->total_rows += m->n;
 	m->n = 0;
 	m->cap = 0;
@@ -1383,6 +1375,98 @@ sen2_load_xml_bytea(PG_FUNCTION_ARGS)
 	src.buf = VARDATA_ANY(b);
 	src.len = VARSIZE_ANY_EXHDR(b);
 	PG_RETURN_INT64(load_source(fcinfo, &src));
+}
+
+/*
+ * sen2.xml_load_batch(module): the rows sen2.load_xml has gathered for one
+ * table, while the INSERT that writes them runs (see flush_module).  The
+ * INSERT itself keeps every constraint, foreign key, trigger, privilege
+ * and row-level security policy; this only feeds it, one tuple per row,
+ * straight from the loader's buffers.
+ */
+PG_FUNCTION_INFO_V1(sen2_xml_load_batch);
+Datum
+sen2_xml_load_batch(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char	   *module = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	LdFlush    *f = current_flush;
+	LdModule   *m;
+	TupleDesc	desc;
+	Tuplestorestate *ts;
+	MemoryContext old;
+	Datum	   *values;
+	bool	   *nulls;
+	bool		has_parent;
+	int			nout;
+	int			i;
+	int			c;
+
+	if (f == NULL || strcmp(f->m->name, module) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("sen2.xml_load_batch('%s') has no rows to give", module),
+				 errdetail("It hands sen2.load_xml's rows to the INSERT that writes them, and only then."),
+				 errhint("Load a file with sen2.load_xml, sen2.load_xml_file or sen2.load_xml_lo.")));
+	m = f->m;
+	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) ||
+		!(rsinfo->allowedModes & SFRM_Materialize) || rsinfo->expectedDesc == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("sen2.xml_load_batch must be called in FROM with a column list")));
+	has_parent = m->parent >= 0 && m->parent != f->ld->L->root_module;
+	nout = 3 + (has_parent ? 1 : 0) + (m->has_seq ? 1 : 0) + m->ncols;
+	if (rsinfo->expectedDesc->natts != nout)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("sen2.xml_load_batch('%s') gives %d columns, not %d",
+						module, nout, rsinfo->expectedDesc->natts)));
+
+	for (i = 0; i < nout; i++)
+	{
+		Oid			want = i < 2 || (i == 2 && has_parent) ? INT8OID
+			: i < nout - m->ncols ? INT4OID : TEXTOID;
+
+		if (TupleDescAttr(rsinfo->expectedDesc, i)->atttypid != want)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("column %d of sen2.xml_load_batch('%s') is %s, not %s",
+							i + 1, module, format_type_be(want),
+							format_type_be(TupleDescAttr(rsinfo->expectedDesc, i)->atttypid))));
+	}
+	old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
+	desc = CreateTupleDescCopy(rsinfo->expectedDesc);
+	/* the batch is in memory already: keep its copy there too */
+	ts = tuplestore_begin_heap(false, false, Max(work_mem, 2 * BATCH_BYTES / 1024));
+	MemoryContextSwitchTo(old);
+
+	values = palloc(sizeof(Datum) * nout);
+	nulls = palloc(sizeof(bool) * nout);
+	for (i = 0; i < m->n; i++)
+	{
+		int			k = 0;
+
+		memset(nulls, 0, sizeof(bool) * nout);
+		values[k++] = m->ids[i];
+		values[k++] = Int64GetDatum(f->ld->return_id);
+		if (has_parent)
+			values[k++] = m->parents[i];
+		if (m->has_seq)
+			values[k++] = m->seqs[i];
+		values[k++] = m->lines[i];
+		for (c = 0; c < m->ncols; c++)
+		{
+			text	   *v = m->vals[(size_t) i * m->ncols + c];
+
+			values[k] = PointerGetDatum(v);
+			nulls[k++] = v == NULL;
+		}
+		tuplestore_putvalues(ts, desc, values, nulls);
+	}
+	rsinfo->returnMode = SFRM_Materialize;
+	rsinfo->setResult = ts;
+	rsinfo->setDesc = desc;
+	return (Datum) 0;
 }
 
 /* A server file, read in chunks: files of any size, memory stays flat. */

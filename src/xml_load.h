@@ -40,4 +40,11 @@ extern int64 sen2_load_document(const Sen2XmlSource *src,
 								const char *la_code, int collection_year,
 								const char *label);
 
+/*
+ * Whether a rule id is one sen2.validate_xml reports from the load issues
+ * (xml_validate.c): the rule engine leaves such rows of the catalogue to it
+ * when it has no code of its own for them.
+ */
+extern bool sen2_reader_rule(const char *id);
+
 #endif							/* SEN2_XML_LOAD_H */

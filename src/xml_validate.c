@@ -26,35 +26,77 @@
 #include "utils/tuplestore.h"
 
 #include "xml_load.h"
+#include "xmlin.h"
 
 /*
- * The findings of the rules, then those of the load issues, in file order.
- * A load issue reports under the layout check it belongs to (L02: not an
- * element of the year's layout at that place; L07: more often than
- * allowed), or under X01 (out of the layout's order), X02 (text,
- * attributes or a namespace SEN2 has no place for) and X03 (an empty
- * element that is not mandatory: an empty mandatory one is the rules' L01),
- * with the catalogue's
- * severity and message and the authority's overrides when sen2.rule has the
- * id, the defaults below when it has not; a disabled rule reports nothing.
+ * The rule each kind of load issue reports under: the layout check it
+ * belongs to (L02: not an element of the year's layout at that place; L07:
+ * more often than allowed), or the reader's own checks, X01 (out of the
+ * layout's order), X02 (text, attributes or a namespace SEN2 has no place
+ * for) and X03 (an empty element that is not mandatory: an empty mandatory
+ * one is the rules' L01).  Severity and message come from the catalogue
+ * (sen2.rule, with the authority's overrides); a disabled rule reports
+ * nothing.  Every kind xmlin.c can report has a rule.
  */
+static const struct
+{
+	xmlin_issue_kind issue;
+	const char *rule_id;
+}			issue_rules[] =
+{
+	{XMLIN_ISSUE_UNKNOWN, "L02"},
+	{XMLIN_ISSUE_MISPLACED, "L02"},
+	{XMLIN_ISSUE_REPEATED, "L07"},
+	{XMLIN_ISSUE_ORDER, "X01"},
+	{XMLIN_ISSUE_TEXT, "X02"},
+	{XMLIN_ISSUE_ATTRIBUTE, "X02"},
+	{XMLIN_ISSUE_NAMESPACE, "X02"},
+	{XMLIN_ISSUE_EMPTY, "X03"},
+};
+
+#define NISSUE_RULES ((int) lengthof(issue_rules))
+
+bool
+sen2_reader_rule(const char *id)
+{
+	int			i;
+
+	for (i = 0; i < NISSUE_RULES; i++)
+		if (strcmp(issue_rules[i].rule_id, id) == 0)
+			return true;
+	return false;
+}
+
+/* sen2.load_issue_rule(): the table above, for the findings query and for anyone. */
+PG_FUNCTION_INFO_V1(sen2_load_issue_rule);
+Datum
+sen2_load_issue_rule(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	int			i;
+
+	InitMaterializedSRF(fcinfo, 0);
+	for (i = 0; i < NISSUE_RULES; i++)
+	{
+		Datum		values[2];
+		bool		nulls[2] = {false, false};
+
+		values[0] = CStringGetTextDatum(xmlin_issue_name(issue_rules[i].issue));
+		values[1] = CStringGetTextDatum(issue_rules[i].rule_id);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/* The findings of the rules, then those of the load issues, in file order. */
 static const char *findings_sql =
-"WITH issue_rule (issue, rule_id, severity, message) AS (VALUES"
-"   ('unknown_element', 'L02', 'error', 'Element is not part of this collection year''s layout'),"
-"   ('misplaced_element', 'L02', 'error', 'Element is not part of this collection year''s layout'),"
-"   ('repeated_element', 'L07', 'error', 'Element occurs more often than allowed'),"
-"   ('out_of_order', 'X01', 'error', 'Element out of the order of the layout'),"
-"   ('text_in_group', 'X02', 'error', 'Content SEN2 has no place for'),"
-"   ('attribute', 'X02', 'error', 'Content SEN2 has no place for'),"
-"   ('namespace', 'X02', 'error', 'Content SEN2 has no place for'),"
-"   ('empty_element', 'X03', 'error', 'Empty element')) "
 "SELECT NULL::bigint, NULL::bigint, f.rule_id, f.severity, f.module, f.item, f.value, f.message,"
 "       f.person_source_id, f.upn, f.uln, f.person_name, f.table_name, NULL::bigint,"
 "       f.source_id, f.location, f.line, 0 AS source, f.line AS sort_line"
 "  FROM sen2.validate($1) f "
 "UNION ALL "
-"SELECT NULL, NULL, m.rule_id, coalesce(e.severity, m.severity), NULL, i.element, i.value,"
-"       coalesce(e.message, m.message) || ': ' || i.message,"
+"SELECT NULL, NULL, m.rule_id, e.severity, NULL, i.element, i.value,"
+"       e.message || ': ' || i.message,"
 "       p.source_id, p.upn, p.uln,"
 "       nullif(concat_ws(' ', nullif(p.forename, ''), nullif(p.surname, '')), ''),"
 "       NULL, NULL, NULL,"
@@ -63,11 +105,11 @@ static const char *findings_sql =
 "       i.line, 1, i.line"
 "  FROM (SELECT li.*, regexp_replace(li.path, '^/Message/?(Persons/)?', '') AS loc"
 "          FROM sen2.load_issue li WHERE li.return_id = $1) i"
-"  JOIN issue_rule m ON m.issue = i.issue"
-"  LEFT JOIN sen2.rule_effective e ON e.id = m.rule_id"
+"  JOIN sen2.load_issue_rule() m ON m.issue = i.issue"
+"  JOIN sen2.rule_effective e ON e.id = m.rule_id"
 "  LEFT JOIN sen2.person p ON p.return_id = i.return_id"
 "        AND p.seq = (substring(i.path FROM '^/Message/Persons/Person\\[([0-9]+)\\]'))::int"
-" WHERE coalesce(e.enabled, true) "
+" WHERE e.enabled "
 "ORDER BY sort_line NULLS FIRST, source, 3";
 
 static void

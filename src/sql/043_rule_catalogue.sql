@@ -40,6 +40,18 @@ SELECT id, severity, module, items, layout_check, first_year, last_year, message
 ('L08', 'error', NULL, '{}', NULL, NULL, NULL,
  'Not a whole number',
  'Year must be four digits; SerialNo must be digits only.'),
+-- ---------------------------------------------------------------- the file
+-- Reported by sen2.validate_xml from sen2.load_issue (sen2.load_issue_rule);
+-- a return in the tables has no file to check.
+('X01', 'error', NULL, '{}', NULL, NULL, NULL,
+ 'Element out of the order of the layout',
+ 'In an XML file, an element comes after a sibling that the year''s layout (and its XML Schema, sen2.xsd) puts after it, e.g. Surname after Forename. The value is loaded and checked; only its place in the file is wrong, which a schema check rejects. Reported by sen2.validate_xml, on the element''s line.'),
+('X02', 'error', NULL, '{}', NULL, NULL, NULL,
+ 'Content SEN2 has no place for',
+ 'In an XML file: text directly inside a group (Persons, Person, Requests ... hold only elements), an attribute on any element, or elements in an XML namespace. None of it is loaded (a namespace is ignored and the elements load normally); a schema check rejects the file. Reported by sen2.validate_xml, on the line where it occurs.'),
+('X03', 'error', NULL, '{}', NULL, NULL, NULL,
+ 'Empty element',
+ 'In an XML file, an element that is not mandatory is present but empty, e.g. an empty Exported element. It is loaded as the empty string, but SEN2 files leave out an element that has no value, and a schema check rejects the empty value. An empty mandatory element is reported as missing instead (L01, or the rule for that item). Reported by sen2.validate_xml, on the element''s line.'),
 -- ---------------------------------------------------------------- header
 ('H01a', 'error', 'return', '{Collection}', 'L04', NULL, NULL,
  'Collection must be SEN2',

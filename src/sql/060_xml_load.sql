@@ -76,6 +76,25 @@ AS 'MODULE_PATHNAME', 'sen2_load_xml_lo';
 COMMENT ON FUNCTION sen2.load_xml_lo(oid, text, int, text) IS
   'Loads a SEN2 XML file stored as a large object (psql: \lo_import file.xml), streaming it: any size, memory stays flat.';
 
+-- The rows sen2.load_xml has gathered for one table, handed to the INSERT
+-- that writes them (and to nothing else: at any other time it is an error).
+-- It reads no table and returns only what the caller's own load holds.
+CREATE FUNCTION sen2.xml_load_batch(module text)
+RETURNS SETOF record
+LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE
+AS 'MODULE_PATHNAME', 'sen2_xml_load_batch';
+COMMENT ON FUNCTION sen2.xml_load_batch(text) IS
+  'Internal to sen2.load_xml: the rows of one module table it is writing, for its own INSERT; an error when called at any other time.';
+
+-- The rule each kind of load issue reports under in sen2.validate_xml
+-- (severity and message from sen2.rule_effective).
+CREATE FUNCTION sen2.load_issue_rule()
+RETURNS TABLE (issue text, rule_id text)
+LANGUAGE C IMMUTABLE PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'sen2_load_issue_rule';
+COMMENT ON FUNCTION sen2.load_issue_rule() IS
+  'The rule each kind of sen2.load_issue reports under in sen2.validate_xml: L02, L07, or the reader''s own X01 (order), X02 (text, attributes, namespace), X03 (empty element).';
+
 -- Validating a file without keeping it (src/xml_validate.c).
 CREATE FUNCTION sen2.validate_xml(doc text, la_code text DEFAULT NULL, collection_year int DEFAULT NULL)
 RETURNS SETOF sen2.finding
@@ -96,7 +115,7 @@ SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'sen2_validate_xml_text';
 
 COMMENT ON FUNCTION sen2.validate_xml(text, text, int) IS
-  'The findings of every rule in force (as sen2.validate) on a SEN2 XML document, plus its load issues (L02, L07, X01, X02), each with the line in the file; nothing is stored. A document that is not well-formed is an error.';
+  'The findings of every rule in force (as sen2.validate) on a SEN2 XML document, plus its load issues (L02, L07, X01, X02, X03: sen2.load_issue_rule), each with the line in the file; nothing is stored. A document that is not well-formed is an error.';
 COMMENT ON FUNCTION sen2.validate_xml(bytea, text, int) IS
   'sen2.validate_xml on a file''s bytes (e.g. pg_read_binary_file): the file''s encoding declaration is honoured.';
 COMMENT ON FUNCTION sen2.validate_xml(xml, text, int) IS

@@ -6,6 +6,8 @@
 -- mutation {P1-R1} stands for "return_id = <the return> AND source_id =
 -- 'P1-R1'", $R for the return id, $RD / $PS / $PE for the census date and
 -- the start / end of the collection period (dates), $Y for the year.
+-- A case on the file (on_file) is an expression over $DOC, the clean
+-- return written as XML, giving the file sen2.validate_xml checks.
 BEGIN;
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS pgtap;
@@ -23,7 +25,8 @@ CREATE TEMP TABLE rule_case (
     rule_id   text NOT NULL,          -- the rule the case is about
     yr        int NOT NULL DEFAULT 2026,
     expect    text[] NOT NULL,        -- the rule ids it must produce ({} = passes)
-    mutation  text NOT NULL
+    mutation  text NOT NULL,
+    on_file   boolean NOT NULL DEFAULT false
 );
 
 INSERT INTO rule_case (rule_id, expect, mutation) VALUES
@@ -251,7 +254,20 @@ INSERT INTO rule_case (rule_id, yr, expect, mutation) VALUES
                           WHERE {P9-R2-N-D1}$$),
 ('AP02f', 2023, '{L04}', $$UPDATE sen2.active_plans SET wbp = 'X' WHERE {P2-R1-AP}$$);
 
--- Run one case: mutate the clean return of its year, validate, roll back.
+-- the reader's own checks, on the file: a mutation that fails each, and near misses
+INSERT INTO rule_case (rule_id, expect, on_file, mutation) VALUES
+('X01', '{X01}', true, $$regexp_replace($DOC, '(<Surname>[^<]*</Surname>)(<Forename>[^<]*</Forename>)', '\2\1')$$),
+('X01', '{}', true, $$regexp_replace($DOC, '</Surname><Forename>', '</Surname><!-- checked --><Forename>')$$),
+('X02', '{X02}', true, $$regexp_replace($DOC, '<Requests>', '<Requests>stray')$$),
+('X02', '{X02}', true, $$regexp_replace($DOC, '<Person>', '<Person id="1">')$$),
+('X02', '{X02}', true, $$regexp_replace($DOC, '<Message>', '<Message xmlns="urn:example">')$$),
+('X02', '{}', true, $$regexp_replace($DOC, '<Requests>', E'<Requests>\n  ')$$),
+('X03', '{X03}', true, $$regexp_replace($DOC, '</RequestTribunal>', '</RequestTribunal><Exported></Exported>')$$),
+('X03', '{X03}', true, $$regexp_replace($DOC, '</UPN>', '</UPN><UniqueLearnerNumber/>')$$),
+('X03', '{P01a}', true, $$regexp_replace($DOC, '<Forename>[^<]*</Forename>', '<Forename/>')$$),
+('X03', '{L01}', true, $$regexp_replace($DOC, '<PostCode>[^<]*</PostCode>', '<PostCode></PostCode>')$$);
+
+-- Run one case: mutate the clean return of its year (or its file), validate, roll back.
 CREATE FUNCTION pg_temp.run_case(c rule_case) RETURNS text[]
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -268,6 +284,12 @@ BEGIN
     sql := replace(sql, '$PE', quote_literal(cd.period_end) || '::date');
     sql := replace(sql, '$R', rid::text);
     sql := replace(sql, '$Y', c.yr::text);
+    IF c.on_file THEN
+        sql := replace(c.mutation, '$DOC', quote_literal(sen2.return_xml_text(rid)));
+        EXECUTE format('SELECT array_agg(DISTINCT f.rule_id ORDER BY f.rule_id) FROM sen2.validate_xml(%s) f', sql)
+           INTO got;
+        RETURN coalesce(got, '{}');
+    END IF;
     BEGIN
         EXECUTE sql;
         SELECT array_agg(DISTINCT f.rule_id ORDER BY f.rule_id) INTO got FROM sen2.validate(rid) f;
@@ -278,7 +300,7 @@ BEGIN
 END
 $$;
 
-SELECT plan((SELECT count(*)::int FROM rule_case) + 11);
+SELECT plan((SELECT count(*)::int FROM rule_case) + 12);
 
 -- the clean return passes every rule in every year
 SELECT is((SELECT array_agg(f.rule_id) FROM sen2.validate(c.rid) f), NULL,
@@ -299,10 +321,30 @@ SELECT is((SELECT array_agg(r.id ORDER BY r.id) FROM sen2.rule r
 SELECT is((SELECT array_agg(DISTINCT c.rule_id) FROM rule_case c
             WHERE NOT EXISTS (SELECT 1 FROM sen2.rule r WHERE r.id = c.rule_id)),
           NULL, 'every case is about a catalogue rule');
--- the C registry and the catalogue agree
-SELECT set_eq($$SELECT sen2.builtin_rule_ids()$$,
+-- the C registry (the rule engine's and the reader's) and the catalogue agree
+SELECT set_eq($$SELECT sen2.builtin_rule_ids() UNION SELECT rule_id FROM sen2.load_issue_rule()$$,
               $$SELECT id FROM sen2.rule WHERE origin = 'builtin' AND layout_check IS NULL$$,
               'every built-in rule without a layout_check has C code, and every C rule is in the catalogue');
+-- ... and the reader's rules are in that check: without their catalogue rows it fails
+CREATE FUNCTION pg_temp.registry_without(ids text[]) RETURNS text[]
+LANGUAGE plpgsql AS $$
+DECLARE
+    got text[];
+BEGIN
+    BEGIN
+        ALTER TABLE sen2.rule DISABLE TRIGGER rule_builtin_guard;
+        DELETE FROM sen2.rule WHERE id = ANY (ids);
+        SELECT array_agg(x ORDER BY x) INTO got
+          FROM (SELECT sen2.builtin_rule_ids() AS x UNION SELECT rule_id FROM sen2.load_issue_rule()
+                EXCEPT SELECT id FROM sen2.rule WHERE origin = 'builtin' AND layout_check IS NULL) d;
+        RAISE EXCEPTION USING ERRCODE = 'SN2TC', MESSAGE = coalesce(got, '{}')::text;
+    EXCEPTION WHEN SQLSTATE 'SN2TC' THEN
+        RETURN SQLERRM::text[];
+    END;
+END
+$$;
+SELECT is(pg_temp.registry_without('{X01,X02,X03}'), '{X01,X02,X03}',
+          'the registry check misses the reader''s rules when the catalogue lacks them');
 -- a finding points at the row to fix (checked after the mutation is rolled back)
 CREATE FUNCTION pg_temp.after(mutation text, query text) RETURNS jsonb
 LANGUAGE plpgsql AS $$
