@@ -396,41 +396,63 @@ SET jit = off
 AS $fn$
 BEGIN
     RETURN QUERY EXECUTE format($sql$
-WITH f AS MATERIALIZED (
-    SELECT p.return_id, p.la_code, p.collection_year, p.age_at_start AS age, p.sex, p.ethnicity, p.ethnic_group,
-           p.primary_need, p.start_placement AS placement
+-- one pass over the new plans, grouped by the raw values of every topic at
+-- once (grouping sets); labels and bands come from the few grouped rows.  A
+-- plan whose placement is not a known category is left out of every topic.
+WITH g AS MATERIALIZED (
+    SELECT p.return_id, p.la_code, p.collection_year,
+           CASE WHEN GROUPING(p.age_at_start) = 0 THEN 'age'
+                WHEN GROUPING(p.sex) = 0 THEN 'sex'
+                WHEN GROUPING(p.ethnicity) = 0 THEN 'ethnicity'
+                WHEN GROUPING(p.ethnic_group) = 0 THEN 'ethnic_group'
+                WHEN GROUPING(p.primary_need) = 0 THEN 'primary_need'
+                WHEN GROUPING(p.start_placement) = 0 THEN 'placement'
+                ELSE 'total' END AS grouped_by,
+           p.age_at_start AS age, p.sex, p.ethnicity, p.ethnic_group, p.primary_need, p.start_placement AS placement,
+           count(*) AS n
       FROM %1$s p
      WHERE p.new_in_period
-), g AS MATERIALIZED (
-    SELECT f.return_id, f.la_code, f.collection_year, x.breakdown_topic, x.breakdown, x.breakdown_order, count(*) AS n
-      FROM f
-      JOIN sen2.placement_category c ON c.category = f.placement
+       AND p.start_placement IN (SELECT c.category FROM sen2.placement_category c)
+     GROUP BY GROUPING SETS ((p.return_id, p.la_code, p.collection_year),
+                             (p.return_id, p.la_code, p.collection_year, p.age_at_start),
+                             (p.return_id, p.la_code, p.collection_year, p.sex),
+                             (p.return_id, p.la_code, p.collection_year, p.ethnicity),
+                             (p.return_id, p.la_code, p.collection_year, p.ethnic_group),
+                             (p.return_id, p.la_code, p.collection_year, p.primary_need),
+                             (p.return_id, p.la_code, p.collection_year, p.start_placement))
+), r AS MATERIALIZED (
+    SELECT g.return_id, g.la_code, g.collection_year, x.breakdown_topic, x.breakdown, x.breakdown_order,
+           sum(g.n)::bigint AS n
+      FROM g
+      LEFT JOIN sen2.placement_category c ON c.category = g.placement
      CROSS JOIN LATERAL (VALUES
-           ('Total', 'Total', NULL::int),
-           ('Age when plan started',
-            CASE WHEN f.age IS NULL THEN 'Unknown' WHEN f.age < 3 THEN 'Under 3'
-                 WHEN f.age > 25 THEN 'Age 26 and over' ELSE 'Age ' || f.age END,
-            CASE WHEN f.age IS NULL THEN 99 ELSE least(greatest(f.age, 2), 26) END),
-           ('Age band when plan started',
-            CASE WHEN f.age IS NULL THEN 'Unknown' WHEN f.age < 5 THEN 'Under 5' WHEN f.age <= 10 THEN '5 to 10'
-                 WHEN f.age <= 15 THEN '11 to 15' WHEN f.age <= 19 THEN '16 to 19' WHEN f.age <= 25 THEN '20 to 25'
+           ('total', 'Total', 'Total', NULL::int),
+           ('age', 'Age when plan started',
+            CASE WHEN g.age IS NULL THEN 'Unknown' WHEN g.age < 3 THEN 'Under 3'
+                 WHEN g.age > 25 THEN 'Age 26 and over' ELSE 'Age ' || g.age END,
+            CASE WHEN g.age IS NULL THEN 99 ELSE least(greatest(g.age, 2), 26) END),
+           ('age', 'Age band when plan started',
+            CASE WHEN g.age IS NULL THEN 'Unknown' WHEN g.age < 5 THEN 'Under 5' WHEN g.age <= 10 THEN '5 to 10'
+                 WHEN g.age <= 15 THEN '11 to 15' WHEN g.age <= 19 THEN '16 to 19' WHEN g.age <= 25 THEN '20 to 25'
                  ELSE '26 and over' END,
-            CASE WHEN f.age IS NULL THEN 99 WHEN f.age < 5 THEN 1 WHEN f.age <= 10 THEN 2 WHEN f.age <= 15 THEN 3
-                 WHEN f.age <= 19 THEN 4 WHEN f.age <= 25 THEN 5 ELSE 6 END),
-           ('Sex', f.sex, NULL),
-           ('Ethnicity', f.ethnicity, NULL),
-           ('Ethnic group', f.ethnic_group, NULL),
-           ('Primary need', f.primary_need, NULL),
-           ('Placement type', c.label, c.sort_order),
-           ('Placement group', c.placement_group, c.group_order)) x(breakdown_topic, breakdown, breakdown_order)
+            CASE WHEN g.age IS NULL THEN 99 WHEN g.age < 5 THEN 1 WHEN g.age <= 10 THEN 2 WHEN g.age <= 15 THEN 3
+                 WHEN g.age <= 19 THEN 4 WHEN g.age <= 25 THEN 5 ELSE 6 END),
+           ('sex', 'Sex', g.sex, NULL),
+           ('ethnicity', 'Ethnicity', g.ethnicity, NULL),
+           ('ethnic_group', 'Ethnic group', g.ethnic_group, NULL),
+           ('primary_need', 'Primary need', g.primary_need, NULL),
+           ('placement', 'Placement type', c.label, c.sort_order),
+           ('placement', 'Placement group', c.placement_group, c.group_order)
+           ) x(grouped_by, breakdown_topic, breakdown, breakdown_order)
+     WHERE x.grouped_by = g.grouped_by
      GROUP BY 1, 2, 3, 4, 5, 6
 ), t AS (
-    SELECT 'return'::text AS level, g.return_id, g.la_code, g.collection_year, g.breakdown_topic, g.breakdown,
-           g.breakdown_order, g.n
-      FROM g
+    SELECT 'return'::text AS level, r.return_id, r.la_code, r.collection_year, r.breakdown_topic, r.breakdown,
+           r.breakdown_order, r.n
+      FROM r
     UNION ALL
-    SELECT 'total', NULL, NULL, g.collection_year, g.breakdown_topic, g.breakdown, g.breakdown_order, sum(g.n)::bigint
-      FROM g GROUP BY g.collection_year, g.breakdown_topic, g.breakdown, g.breakdown_order
+    SELECT 'total', NULL, NULL, r.collection_year, r.breakdown_topic, r.breakdown, r.breakdown_order, sum(r.n)::bigint
+      FROM r GROUP BY r.collection_year, r.breakdown_topic, r.breakdown, r.breakdown_order
 )
 SELECT t.level, t.return_id, t.la_code, t.collection_year, t.breakdown_topic, t.breakdown, t.breakdown_order,
        t.n AS ehc_plans,
