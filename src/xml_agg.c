@@ -183,7 +183,8 @@ typedef struct XaCtx
 	int64		ordinal;		/* persons seen so far by this state; -1: one person */
 	bool		header;			/* writing the header, not a person */
 	size_t		limit;			/* of the document, for XO_TOO_BIG */
-	size_t		extra;			/* bytes of the document outside cx->out */
+	int64		extra;			/* bytes of the document outside cx->out, less
+								 * any bytes in cx->out that are not part of it */
 } XaCtx;
 
 /* ------------------------------------------------------------------------
@@ -217,6 +218,8 @@ typedef struct XaState
 	size_t		nchunks;
 	size_t		chunks_cap;
 	bool		sorted;			/* chunks are in key order as they stand */
+	bool		framed;			/* body starts with a varlena header and the
+								 * prefix (sen2_xml_doc_begin) */
 	int64		npersons;
 } XaState;
 
@@ -371,7 +374,8 @@ xa_fail(XaCtx *cx, XoStatus st, const XaNode *node, const char *colname)
 				bool		lowered;
 
 				(void) xa_limit(&lowered);
-				too_big_error(cx->limit, lowered, cx->extra + o->len, Max(cx->ordinal, 0));
+				too_big_error(cx->limit, lowered, (size_t) (cx->extra + (int64) o->len),
+							  Max(cx->ordinal, 0));
 			}
 			break;
 		case XO_NO_MEMORY:
@@ -1380,6 +1384,50 @@ state_add_chunk(XaState *st, const XaChunk *ch)
 	st->chunks[st->nchunks++] = *ch;
 }
 
+/*
+ * Writes one person at the end of the body.  With sort keys, the person's
+ * chunk also goes into the index.  st->body must be cx.out's buffer: the
+ * document writer (below) keeps its own varlena header and prefix in front
+ * of the persons, which "extra" accounts for in messages.
+ */
+static void
+state_add_person(XaState *st, XaCache *c, Datum person, int nkeys,
+				 const int64 *key, const bool *keynull)
+{
+	XaLayout   *lay = load_layout(c, st->year);
+	XaCtx		cx = {0};
+	size_t		start = st->body.len;
+
+	cx.cache = c;
+	cx.out = &st->body;
+	cx.nkeys = nkeys;
+	cx.ordinal = st->npersons;
+	cx.limit = st->limit;
+	cx.extra = st->framed ? (int64) st->suffix_len - VARHDRSZ
+		: (int64) (st->prefix_len + st->suffix_len);
+	for (int i = 0; i < 2; i++)
+	{
+		cx.keynull[i] = keynull[i];
+		cx.key[i] = key[i];
+	}
+	if (write_record(&cx, lay->row, person))
+	{
+		put_raw(&cx, lay->row, "\n", 1);
+		if (nkeys > 0)
+		{
+			XaChunk		ch;
+
+			ch.key[0] = cx.key[0];
+			ch.key[1] = cx.key[1];
+			ch.nulls = (cx.keynull[0] ? 1 : 0) | (cx.keynull[1] ? 2 : 0);
+			ch.off = start;
+			ch.len = (uint32) (st->body.len - start);
+			state_add_chunk(st, &ch);
+		}
+		st->npersons++;
+	}
+}
+
 Datum
 sen2_xml_agg_transfn(PG_FUNCTION_ARGS)
 {
@@ -1416,37 +1464,15 @@ sen2_xml_agg_transfn(PG_FUNCTION_ARGS)
 
 	if (!PG_ARGISNULL(1))
 	{
-		XaLayout   *lay = load_layout(c, st->year);
-		XaCtx		cx = {0};
-		size_t		start = st->body.len;
+		int64		key[2];
+		bool		keynull[2];
 
-		cx.cache = c;
-		cx.out = &st->body;
-		cx.nkeys = nkeys;
-		cx.ordinal = st->npersons;
-		cx.limit = st->limit;
-		cx.extra = st->prefix_len + st->suffix_len;
 		for (int i = 0; i < 2; i++)
 		{
-			cx.keynull[i] = i >= nkeys || PG_ARGISNULL(3 + i);
-			cx.key[i] = cx.keynull[i] ? 0 : PG_GETARG_INT64(3 + i);
+			keynull[i] = i >= nkeys || PG_ARGISNULL(3 + i);
+			key[i] = keynull[i] ? 0 : PG_GETARG_INT64(3 + i);
 		}
-		if (write_record(&cx, lay->row, PG_GETARG_DATUM(1)))
-		{
-			put_raw(&cx, lay->row, "\n", 1);
-			if (nkeys > 0)
-			{
-				XaChunk		ch;
-
-				ch.key[0] = cx.key[0];
-				ch.key[1] = cx.key[1];
-				ch.nulls = (cx.keynull[0] ? 1 : 0) | (cx.keynull[1] ? 2 : 0);
-				ch.off = start;
-				ch.len = (uint32) (st->body.len - start);
-				state_add_chunk(st, &ch);
-			}
-			st->npersons++;
-		}
+		state_add_person(st, c, PG_GETARG_DATUM(1), nkeys, key, keynull);
 	}
 
 	MemoryContextSwitchTo(old);
@@ -1740,13 +1766,7 @@ finish_text(XmlOut *o)
 Datum
 sen2_xml_person(PG_FUNCTION_ARGS)
 {
-	XaCache    *c;
-	XaLayout   *lay;
-	XaCtx		cx = {0};
-	XoAllocator mem;
-	XmlOut		o;
-	bool		lowered;
-	int			year;
+	text	   *line;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
@@ -1754,21 +1774,10 @@ sen2_xml_person(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("sen2.xml_person needs a collection year")));
-	year = PG_GETARG_INT32(1);
-	c = get_cache(fcinfo);
-	lay = load_layout(c, year);
-
-	xa_mem_init(&mem, CurrentMemoryContext);
-	xo_init(&o, &mem, VARHDRSZ + xa_limit(&lowered), XA_FLAGS);
-	cx.cache = c;
-	cx.out = &o;
-	cx.ordinal = -1;
-	cx.limit = o.limit - VARHDRSZ;
-	cx.extra = 0;
-	put_raw(&cx, lay->row, "\0\0\0\0", VARHDRSZ);
-	if (!write_record(&cx, lay->row, PG_GETARG_DATUM(0)))
+	line = sen2_xml_line(fcinfo->flinfo, PG_GETARG_DATUM(0), PG_GETARG_INT32(1));
+	if (line == NULL)
 		PG_RETURN_NULL();
-	PG_RETURN_TEXT_P(finish_text(&o));
+	PG_RETURN_TEXT_P(line);
 }
 
 void
@@ -1805,4 +1814,101 @@ sen2_xml_close(PG_FUNCTION_ARGS)
 
 	sen2_xml_frame_lines(fcinfo->flinfo, PG_GETARG_DATUM(0), &open_line, &close_line);
 	PG_RETURN_TEXT_P(close_line);
+}
+
+/* ------------------------------------------------------------------------
+ * A document written in the order the persons are given (sen2.return_xml)
+ *
+ * The value is built in place: its varlena header, the prefix, each person
+ * as it comes, the suffix.  No index is kept and nothing is copied at the
+ * end, so beyond the output buffer (grown by doubling) the memory is one
+ * row's temporaries, whatever the number of persons.  The caller gives the
+ * persons in document order.
+ * ------------------------------------------------------------------------ */
+
+struct Sen2XmlDoc
+{
+	XaState    *st;
+	XaCache    *c;
+};
+
+Sen2XmlDoc *
+sen2_xml_doc_begin(FmgrInfo *flinfo, Datum header)
+{
+	XaCache    *c = get_cache_fl(flinfo);
+	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "sen2 xml document",
+											  ALLOCSET_DEFAULT_SIZES);
+	Sen2XmlDoc *doc = MemoryContextAlloc(cxt, sizeof(Sen2XmlDoc));
+	XaState    *st = new_state(cxt, 0);
+	MemoryContext old = MemoryContextSwitchTo(c->rowcxt);
+
+	state_header(st, c, header);
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(c->rowcxt);
+
+	/* room for the header and prefix in front; the suffix is added last */
+	st->body.limit = VARHDRSZ + st->limit - st->suffix_len;
+	if (xo_raw(&st->body, "\0\0\0\0", VARHDRSZ) != XO_OK ||
+		xo_raw(&st->body, st->prefix, st->prefix_len) != XO_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory while writing SEN2 XML")));
+	st->framed = true;
+	doc->st = st;
+	doc->c = c;
+	return doc;
+}
+
+void
+sen2_xml_doc_person(Sen2XmlDoc *doc, Datum person)
+{
+	static const int64 nokey[2] = {0, 0};
+	static const bool nokeynull[2] = {true, true};
+	MemoryContext old = MemoryContextSwitchTo(doc->c->rowcxt);
+
+	state_add_person(doc->st, doc->c, person, 0, nokey, nokeynull);
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(doc->c->rowcxt);
+}
+
+Datum
+sen2_xml_doc_finish(Sen2XmlDoc *doc)
+{
+	XaState    *st = doc->st;
+
+	st->body.limit += st->suffix_len;
+	if (xo_raw(&st->body, st->suffix, st->suffix_len) != XO_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory while writing SEN2 XML")));
+	SET_VARSIZE(st->body.data, st->body.len);
+
+	elog(DEBUG1, "sen2.return_xml: " INT64_FORMAT " persons, document %zu bytes, "
+		 "writer memory %zu bytes (buffer %zu)",
+		 st->npersons, st->body.len - VARHDRSZ,
+		 (size_t) MemoryContextMemAllocated(st->mcxt, true), st->body.cap);
+	return PointerGetDatum(st->body.data);
+}
+
+text *
+sen2_xml_line(FmgrInfo *flinfo, Datum person, int year)
+{
+	XaCache    *c = get_cache_fl(flinfo);
+	XaLayout   *lay = load_layout(c, year);
+	XaCtx		cx = {0};
+	XoAllocator mem;
+	XmlOut		o;
+	bool		lowered;
+
+	xa_mem_init(&mem, CurrentMemoryContext);
+	xo_init(&o, &mem, VARHDRSZ + xa_limit(&lowered), XA_FLAGS);
+	cx.cache = c;
+	cx.out = &o;
+	cx.ordinal = -1;
+	cx.limit = o.limit - VARHDRSZ;
+	cx.extra = 0;
+	put_raw(&cx, lay->row, "\0\0\0\0", VARHDRSZ);
+	if (!write_record(&cx, lay->row, person))
+		return NULL;
+	return finish_text(&o);
 }
