@@ -31,7 +31,7 @@
  * loader ignores the trailing ones).  A sort column that is not selected
  * makes the executor project each sorted row once more to drop it, and SPI
  * then builds a new tuple from that projection instead of copying the sorted
- * one: a tenth of the loader's time.
+ * one (measured: 4% of sen2.validate_builtin at 35,000 persons).
  */
 #include "postgres.h"
 

@@ -35,12 +35,15 @@
 
 #include "access/htup_details.h"
 #include "access/tupdesc.h"
+#include "catalog/pg_operator_d.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
+#include "nodes/primnodes.h"
+#include "optimizer/optimizer.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
@@ -218,6 +221,9 @@ typedef struct XaState
 	size_t		nchunks;
 	size_t		chunks_cap;
 	bool		sorted;			/* chunks are in key order as they stand */
+	bool		presorted;		/* rows come in key order (ORDER BY the keys):
+								 * chunks holds only the last persons with
+								 * equal keys */
 	bool		framed;			/* body starts with a varlena header and the
 								 * prefix (sen2_xml_doc_begin) */
 	int64		npersons;
@@ -1338,11 +1344,10 @@ state_header(XaState *st, XaCache *c, Datum header)
 				 errhint("Write one document per return: GROUP BY the return's key.")));
 }
 
+/* Key order: NULLs last. */
 static int
-chunk_cmp(const XaChunk *a, const XaChunk *b, const char *data)
+chunk_key_cmp(const XaChunk *a, const XaChunk *b)
 {
-	int			c;
-
 	for (int i = 0; i < 2; i++)
 	{
 		bool		an = (a->nulls >> i) & 1;
@@ -1353,6 +1358,17 @@ chunk_cmp(const XaChunk *a, const XaChunk *b, const char *data)
 		if (!an && a->key[i] != b->key[i])
 			return a->key[i] < b->key[i] ? -1 : 1;
 	}
+	return 0;
+}
+
+/* Document order: key order, ties by the chunk's bytes. */
+static int
+chunk_cmp(const XaChunk *a, const XaChunk *b, const char *data)
+{
+	int			c = chunk_key_cmp(a, b);
+
+	if (c != 0)
+		return c;
 	c = memcmp(data + a->off, data + b->off, Min(a->len, b->len));
 	if (c != 0)
 		return c;
@@ -1365,9 +1381,45 @@ chunk_qsort_cmp(const void *a, const void *b, void *arg)
 	return chunk_cmp((const XaChunk *) a, (const XaChunk *) b, (const char *) arg);
 }
 
+/*
+ * With presorted input: the persons with equal keys that end the body, from
+ * the first one's offset up to end, put in byte order in place (ties are in
+ * byte order, as in the sorted index).  Then the group is forgotten.
+ */
+static void
+flush_group(XaState *st, size_t end)
+{
+	if (st->nchunks > 1)
+	{
+		size_t		start = st->chunks[0].off;
+		size_t		pos = start;
+		char	   *tmp = MemoryContextAllocHuge(st->mcxt, end - start);
+
+		qsort_arg(st->chunks, st->nchunks, sizeof(XaChunk), chunk_qsort_cmp, st->body.data);
+		memcpy(tmp, st->body.data + start, end - start);
+		for (size_t i = 0; i < st->nchunks; i++)
+		{
+			memcpy(st->body.data + pos, tmp + (st->chunks[i].off - start), st->chunks[i].len);
+			pos += st->chunks[i].len;
+		}
+		Assert(pos == end);
+		pfree(tmp);
+	}
+	st->nchunks = 0;
+}
+
 static void
 state_add_chunk(XaState *st, const XaChunk *ch)
 {
+	if (st->presorted && st->nchunks > 0)
+	{
+		int			c = chunk_key_cmp(&st->chunks[st->nchunks - 1], ch);
+
+		if (c > 0)
+			elog(ERROR, "sen2.xml_agg: a row arrived out of the order of the aggregate's ORDER BY");
+		if (c < 0)
+			flush_group(st, ch->off);
+	}
 	if (st->nchunks == st->chunks_cap)
 	{
 		size_t		ncap = st->chunks_cap ? st->chunks_cap * 2 : 1024;
@@ -1378,10 +1430,43 @@ state_add_chunk(XaState *st, const XaChunk *ch)
 			st->chunks = repalloc_huge(st->chunks, ncap * sizeof(XaChunk));
 		st->chunks_cap = ncap;
 	}
-	if (st->sorted && st->nchunks > 0 &&
+	if (st->sorted && !st->presorted && st->nchunks > 0 &&
 		chunk_cmp(&st->chunks[st->nchunks - 1], ch, st->body.data) > 0)
 		st->sorted = false;
 	st->chunks[st->nchunks++] = *ch;
+}
+
+/*
+ * Whether the aggregate call sorts its rows by exactly its sort keys, in
+ * ascending order with NULLs last -- sen2.xml_agg(p, h, k1, k2 ORDER BY k1,
+ * k2): then rows come in key order, and only persons with equal keys need
+ * putting in order, so no index of every person is needed.  (PostgreSQL
+ * runs such a call serially, sorting the rows itself within work_mem and
+ * spilling to disk beyond.)
+ */
+static bool
+ordered_by_keys(FunctionCallInfo fcinfo, int nkeys)
+{
+	Aggref	   *ar = AggGetAggref(fcinfo);
+	ListCell   *lc;
+	int			i = 0;
+
+	if (ar == NULL || nkeys == 0 || ar->aggdistinct != NIL ||
+		list_length(ar->aggorder) < nkeys)
+		return false;
+	foreach(lc, ar->aggorder)
+	{
+		SortGroupClause *sc = lfirst_node(SortGroupClause, lc);
+		TargetEntry *tle;
+
+		if (i == nkeys)
+			break;
+		tle = get_sortgroupclause_tle(sc, ar->args);
+		if (tle->resno != 3 + i || sc->sortop != Int8LessOperator || sc->nulls_first)
+			return false;
+		i++;
+	}
+	return true;
 }
 
 /*
@@ -1452,7 +1537,10 @@ sen2_xml_agg_transfn(PG_FUNCTION_ARGS)
 	old = MemoryContextSwitchTo(c->rowcxt);
 
 	if (st == NULL)
+	{
 		st = new_state(aggcxt, nkeys);
+		st->presorted = ordered_by_keys(fcinfo, nkeys);
+	}
 	if (!PG_ARGISNULL(2))
 		state_header(st, c, PG_GETARG_DATUM(2));
 	else if (!st->has_header)
@@ -1526,6 +1614,9 @@ sen2_xml_agg_combinefn(PG_FUNCTION_ARGS)
 		elog(ERROR, "sen2_xml_agg_combinefn called in non-aggregate context");
 	s1 = PG_ARGISNULL(0) ? NULL : (XaState *) PG_GETARG_POINTER(0);
 	s2 = PG_ARGISNULL(1) ? NULL : (XaState *) PG_GETARG_POINTER(1);
+	/* PostgreSQL never splits a call with ORDER BY into partial aggregates */
+	if ((s1 != NULL && s1->presorted) || (s2 != NULL && s2->presorted))
+		elog(ERROR, "sen2_xml_agg_combinefn: an ordered state cannot be combined");
 
 	if (s2 == NULL || (!s2->has_header && s2->npersons == 0))
 	{
@@ -1589,6 +1680,8 @@ sen2_xml_agg_serialfn(PG_FUNCTION_ARGS)
 	if (!AggCheckCallContext(fcinfo, NULL))
 		elog(ERROR, "sen2_xml_agg_serialfn called in non-aggregate context");
 	st = (XaState *) PG_GETARG_POINTER(0);
+	if (st->presorted)
+		elog(ERROR, "sen2_xml_agg_serialfn: an ordered state cannot be serialized");
 
 	need = 64 + st->prefix_len + st->suffix_len + st->body.len + st->nchunks * 29;
 	if (need > MaxAllocSize - VARHDRSZ - 1)
@@ -1719,7 +1812,9 @@ sen2_xml_agg_finalfn(PG_FUNCTION_ARGS)
 	p = res + VARHDRSZ;
 	memcpy(p, st->prefix, st->prefix_len);
 	p += st->prefix_len;
-	if (st->nkeys == 0 || st->sorted)
+	if (st->presorted)
+		flush_group(st, st->body.len);	/* the body is now in order */
+	if (st->nkeys == 0 || st->sorted || st->presorted)
 	{
 		if (st->body.len > 0)
 			memcpy(p, st->body.data, st->body.len);
