@@ -992,6 +992,9 @@ put_value(XaCtx *cx, const XaNode *n, XaField *fd, Datum v)
 }
 
 static bool write_record(XaCtx *cx, XaNode *rec, Datum d);
+static bool write_record_map(XaCtx *cx, XaNode *rec, XaMap *m);
+static text *xml_line(FmgrInfo *flinfo, Datum person, TupleDesc desc, const Datum *values,
+					  const bool *nulls, int year);
 static bool write_inline(XaCtx *cx, XaNode *rec, XaMap *m);
 
 /*
@@ -1059,9 +1062,8 @@ write_children(XaCtx *cx, XaNode *n, XaMap *m)
 
 /* One record of a nested group (or the person): omitted when empty. */
 static bool
-write_record(XaCtx *cx, XaNode *rec, Datum d)
+write_record_map(XaCtx *cx, XaNode *rec, XaMap *m)
 {
-	XaMap	   *m = deform(cx->cache, rec, d);
 	size_t		mark = cx->out->len;
 
 	if (rec->holds_row)
@@ -1074,6 +1076,26 @@ write_record(XaCtx *cx, XaNode *rec, Datum d)
 	}
 	xo_truncate(cx->out, mark);
 	return false;
+}
+
+static bool
+write_record(XaCtx *cx, XaNode *rec, Datum d)
+{
+	return write_record_map(cx, rec, deform(cx->cache, rec, d));
+}
+
+/*
+ * The map for a row given as columns (desc must be blessed: a registered
+ * row type), with the row's values in it.
+ */
+static XaMap *
+row_map(XaCache *c, XaNode *node, TupleDesc desc, const Datum *values, const bool *nulls)
+{
+	XaMap	   *m = get_map(c, node, desc->tdtypeid, desc->tdtypmod);
+
+	memcpy(m->values, values, sizeof(Datum) * desc->natts);
+	memcpy(m->nulls, nulls, sizeof(bool) * desc->natts);
+	return m;
 }
 
 /* A module given as columns of its parent's record: omitted when empty. */
@@ -1470,13 +1492,14 @@ ordered_by_keys(FunctionCallInfo fcinfo, int nkeys)
 }
 
 /*
- * Writes one person at the end of the body.  With sort keys, the person's
- * chunk also goes into the index.  st->body must be cx.out's buffer: the
+ * Writes one person at the end of the body: the record person, or the row
+ * already in the map pm.  With sort keys, the person's chunk also goes into
+ * the index.  st->body must be cx.out's buffer: the
  * document writer (below) keeps its own varlena header and prefix in front
  * of the persons, which "extra" accounts for in messages.
  */
 static void
-state_add_person(XaState *st, XaCache *c, Datum person, int nkeys,
+state_add_person(XaState *st, XaCache *c, Datum person, XaMap *pm, int nkeys,
 				 const int64 *key, const bool *keynull)
 {
 	XaLayout   *lay = load_layout(c, st->year);
@@ -1495,7 +1518,7 @@ state_add_person(XaState *st, XaCache *c, Datum person, int nkeys,
 		cx.keynull[i] = keynull[i];
 		cx.key[i] = key[i];
 	}
-	if (write_record(&cx, lay->row, person))
+	if (pm != NULL ? write_record_map(&cx, lay->row, pm) : write_record(&cx, lay->row, person))
 	{
 		put_raw(&cx, lay->row, "\n", 1);
 		if (nkeys > 0)
@@ -1560,7 +1583,7 @@ sen2_xml_agg_transfn(PG_FUNCTION_ARGS)
 			keynull[i] = i >= nkeys || PG_ARGISNULL(3 + i);
 			key[i] = keynull[i] ? 0 : PG_GETARG_INT64(3 + i);
 		}
-		state_add_person(st, c, PG_GETARG_DATUM(1), nkeys, key, keynull);
+		state_add_person(st, c, PG_GETARG_DATUM(1), NULL, nkeys, key, keynull);
 	}
 
 	MemoryContextSwitchTo(old);
@@ -1869,7 +1892,7 @@ sen2_xml_person(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("sen2.xml_person needs a collection year")));
-	line = sen2_xml_line(fcinfo->flinfo, PG_GETARG_DATUM(0), PG_GETARG_INT32(1));
+	line = xml_line(fcinfo->flinfo, PG_GETARG_DATUM(0), NULL, NULL, NULL, PG_GETARG_INT32(1));
 	if (line == NULL)
 		PG_RETURN_NULL();
 	PG_RETURN_TEXT_P(line);
@@ -1955,13 +1978,14 @@ sen2_xml_doc_begin(FmgrInfo *flinfo, Datum header)
 }
 
 void
-sen2_xml_doc_person(Sen2XmlDoc *doc, Datum person)
+sen2_xml_doc_person(Sen2XmlDoc *doc, TupleDesc desc, const Datum *values, const bool *nulls)
 {
 	static const int64 nokey[2] = {0, 0};
 	static const bool nokeynull[2] = {true, true};
 	MemoryContext old = MemoryContextSwitchTo(doc->c->rowcxt);
+	XaMap	   *m = row_map(doc->c, load_layout(doc->c, doc->st->year)->row, desc, values, nulls);
 
-	state_add_person(doc->st, doc->c, person, 0, nokey, nokeynull);
+	state_add_person(doc->st, doc->c, (Datum) 0, m, 0, nokey, nokeynull);
 	MemoryContextSwitchTo(old);
 	MemoryContextReset(doc->c->rowcxt);
 }
@@ -1985,8 +2009,10 @@ sen2_xml_doc_finish(Sen2XmlDoc *doc)
 	return PointerGetDatum(st->body.data);
 }
 
-text *
-sen2_xml_line(FmgrInfo *flinfo, Datum person, int year)
+/* The record person, or (desc != NULL) the row of values and nulls. */
+static text *
+xml_line(FmgrInfo *flinfo, Datum person, TupleDesc desc, const Datum *values,
+		 const bool *nulls, int year)
 {
 	XaCache    *c = get_cache_fl(flinfo);
 	XaLayout   *lay = load_layout(c, year);
@@ -2003,7 +2029,16 @@ sen2_xml_line(FmgrInfo *flinfo, Datum person, int year)
 	cx.limit = o.limit - VARHDRSZ;
 	cx.extra = 0;
 	put_raw(&cx, lay->row, "\0\0\0\0", VARHDRSZ);
-	if (!write_record(&cx, lay->row, person))
+	if (!(desc != NULL
+		  ? write_record_map(&cx, lay->row, row_map(c, lay->row, desc, values, nulls))
+		  : write_record(&cx, lay->row, person)))
 		return NULL;
 	return finish_text(&o);
+}
+
+text *
+sen2_xml_line_row(FmgrInfo *flinfo, TupleDesc desc, const Datum *values, const bool *nulls,
+				  int year)
+{
+	return xml_line(flinfo, (Datum) 0, desc, values, nulls, year);
 }

@@ -88,12 +88,12 @@ PG_FUNCTION_INFO_V1(sen2_return_xml_rows);
 /* The person records in document order, when seq rises with person_id ... */
 static const char *const persons_by_id_query =
 PERSONS_CTE
-"SELECT p FROM p ORDER BY p.person_id";
+"SELECT p.* FROM p ORDER BY p.person_id";
 
 /* ... and in any case. */
 static const char *const persons_by_seq_query =
 PERSONS_CTE
-"SELECT p FROM p ORDER BY p.seq NULLS LAST, p.person_id";
+"SELECT p.* FROM p ORDER BY p.seq NULLS LAST, p.person_id";
 
 static const char *const header_query =
 "SELECT r FROM sen2.return r WHERE r.return_id = $1";
@@ -120,7 +120,7 @@ keep_plan(SPIPlanPtr *slot, const char *query)
 	return *slot;
 }
 
-/* Receives the first column of each row. */
+/* Receives the persons (all columns), or the first column of a row. */
 typedef struct Receiver
 {
 	DestReceiver pub;
@@ -134,6 +134,7 @@ typedef struct Receiver
 	Tuplestorestate *store;
 	TupleDesc	store_desc;
 	FmgrInfo   *flinfo;			/* the writer's layout cache */
+	TupleDesc	row_desc;		/* of the person rows, blessed */
 	int			year;
 	MemoryContext linecxt;		/* reset after every line */
 } Receiver;
@@ -142,18 +143,20 @@ static bool
 receive_value(TupleTableSlot *slot, DestReceiver *self)
 {
 	Receiver   *r = (Receiver *) self;
-	bool		isnull;
-	Datum		v = slot_getattr(slot, 1, &isnull);
 
-	if (isnull)
-		return true;
 	if (r->doc != NULL)
-		sen2_xml_doc_person(r->doc, v);
+	{
+		slot_getallattrs(slot);
+		sen2_xml_doc_person(r->doc, r->row_desc, slot->tts_values, slot->tts_isnull);
+	}
 	else if (r->store != NULL)
 	{
 		MemoryContext old = MemoryContextSwitchTo(r->linecxt);
-		text	   *line = sen2_xml_line(r->flinfo, v, r->year);
+		text	   *line;
 
+		slot_getallattrs(slot);
+		line = sen2_xml_line_row(r->flinfo, r->row_desc, slot->tts_values, slot->tts_isnull,
+								 r->year);
 		/* the tuplestore copies the line (and spills beyond work_mem) */
 		if (line != NULL)
 		{
@@ -167,12 +170,18 @@ receive_value(TupleTableSlot *slot, DestReceiver *self)
 	}
 	else if (!r->got)
 	{
-		MemoryContext old = MemoryContextSwitchTo(r->cxt);
-		Form_pg_attribute att = TupleDescAttr(slot->tts_tupleDescriptor, 0);
+		bool		isnull;
+		Datum		v = slot_getattr(slot, 1, &isnull);
 
-		r->value = datumCopy(v, att->attbyval, att->attlen);
-		r->got = true;
-		MemoryContextSwitchTo(old);
+		if (!isnull)
+		{
+			MemoryContext old = MemoryContextSwitchTo(r->cxt);
+			Form_pg_attribute att = TupleDescAttr(slot->tts_tupleDescriptor, 0);
+
+			r->value = datumCopy(v, att->attbyval, att->attlen);
+			r->got = true;
+			MemoryContextSwitchTo(old);
+		}
 	}
 	return true;
 }
@@ -180,6 +189,16 @@ receive_value(TupleTableSlot *slot, DestReceiver *self)
 static void
 receiver_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
 {
+	Receiver   *r = (Receiver *) self;
+
+	/* persons come as the columns of a row: a row type the writer can map */
+	if (r->doc != NULL || r->store != NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(r->cxt);
+
+		r->row_desc = BlessTupleDesc(CreateTupleDescCopy(typeinfo));
+		MemoryContextSwitchTo(old);
+	}
 }
 
 static void
