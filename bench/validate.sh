@@ -2,8 +2,10 @@
 # How fast is sen2.validate?  In one run, on the same return:
 #   validate_builtin  the built-in rules in C (no history written)
 #   validate          the full run: built-in rules + recording the run and findings
-#   floor             a bare scan of the same rows: the five queries the loader
-#                     runs (same joins and order), read to the end, no checks
+#   floor             a bare scan of the same rows: the queries the loader runs
+#                     (same joins and order; bench/validate_baselines.sql keeps
+#                     them in step with src/model_load.c), read to the end,
+#                     no checks
 #   plain SQL         a representative subset of 12 checks written as plain SQL
 #                     (a union of queries, as an SQL-only validator would do)
 # at 35,000 and 700,000 persons (override with SIZES="35000 700000").

@@ -15,8 +15,10 @@
 #      persons, and for xmlagg): wall clock, and the backend's own CPU time
 #      from /proc/<pid>/schedstat, because on a shared machine wall time
 #      mostly measures the neighbours;
-#   4. report the aggregate's own memory (its DEBUG1 message: the output
-#      buffer and the sort index) against the document size.
+#   4. report the writer's own memory (its DEBUG1 messages: the output
+#      buffer, and for sen2.xml_agg the sort index) against the document
+#      size: sen2.xml_agg with keys, with ORDER BY those keys, and
+#      sen2.return_xml.
 # Also: the writer alone, outside the database, against libxml2's
 # xmlTextWriter (test/fuzz/xmlout_bench.c).
 #
@@ -117,11 +119,12 @@ run_timed() {
       END { if (err) print "ERROR", err; else printf "%.0f %.0f %s %s\n", bw, bc, b, m }'
 }
 
-# the aggregate's own memory, as its DEBUG1 message reports it
+# the writer's own memory, as its DEBUG1 message reports it (sen2.xml_agg:
+# buffer and sort index; sen2.return_xml: buffer and the rest)
 run_mem() {
   local rid=$1 sql=$2
   { echo "\\set rid $rid"; echo "SET client_min_messages = debug1;"; echo "SELECT octet_length(doc) FROM ($sql) d;"; } |
-    psql -X -q -At 2>&1 | sed -n 's/.*sen2.xml_agg: //p'
+    psql -X -q -At 2>&1 | sed -n 's/.*\(sen2.xml_agg\|sen2.return_xml\): //p'
 }
 
 printf '\n== end to end (work_mem 64MB; best of 3 warm runs, 1 above 100,000 persons and for xmlagg;\n   wall ms, and the backend CPU ms the ratio uses)\n'
@@ -155,7 +158,8 @@ for n in "${SIZES[@]}"; do
   printf '%-9s %-8s %12s %10.0f %10s %9s %9s\n' "$n" 'rows+COPY' "$(wc -c < "$WORK/rows.xml")" \
     "$(awk -v a="$t0" -v b="$t1" 'BEGIN {print (b - a) * 1000}')" - - "$same"
   # the writer's memory: sen2.xml_agg over the flat person rows, and in return_xml
-  echo "$n   xml_agg over flat person rows: $(run_mem "$rid" "SELECT sen2.xml_agg(p, r, p.seq, p.person_id)::text AS doc FROM sen2.person p JOIN sen2.return r USING (return_id) WHERE r.return_id = :rid")"
-  echo "$n   inside sen2.return_xml:        $(run_mem "$rid" "$sql_sen2")"
+  echo "$n   xml_agg over flat person rows:            $(run_mem "$rid" "SELECT sen2.xml_agg(p, r, p.seq, p.person_id)::text AS doc FROM sen2.person p JOIN sen2.return r USING (return_id) WHERE r.return_id = :rid")"
+  echo "$n   the same, ORDER BY the keys:              $(run_mem "$rid" "SELECT sen2.xml_agg(p, r, p.seq, p.person_id ORDER BY p.seq, p.person_id)::text AS doc FROM sen2.person p JOIN sen2.return r USING (return_id) WHERE r.return_id = :rid")"
+  echo "$n   sen2.return_xml:                          $(run_mem "$rid" "$sql_sen2")"
   psql -X -q -c "DELETE FROM sen2.return WHERE return_id = $rid" -c "VACUUM"
 done

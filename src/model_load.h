@@ -28,4 +28,12 @@ extern Sen2Loader *sen2_loader_open(int64 return_id);
 extern Sen2Node *sen2_loader_next(Sen2Loader *loader);	/* NULL at the end */
 extern void sen2_loader_close(Sen2Loader *loader);
 
+/*
+ * Whether the return's persons in person_id order are also in file order
+ * (seq NULLS LAST, person_id): then a reader that goes by person_id, which
+ * the staging tables give cheaply, meets the persons in file order.  One
+ * narrow index scan, stopped at the first person out of order.
+ */
+extern bool sen2_seq_in_id_order(int64 return_id);
+
 #endif							/* SEN2_MODEL_LOAD_H */

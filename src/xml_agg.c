@@ -35,12 +35,15 @@
 
 #include "access/htup_details.h"
 #include "access/tupdesc.h"
+#include "catalog/pg_operator_d.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
+#include "nodes/primnodes.h"
+#include "optimizer/optimizer.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
@@ -183,7 +186,8 @@ typedef struct XaCtx
 	int64		ordinal;		/* persons seen so far by this state; -1: one person */
 	bool		header;			/* writing the header, not a person */
 	size_t		limit;			/* of the document, for XO_TOO_BIG */
-	size_t		extra;			/* bytes of the document outside cx->out */
+	int64		extra;			/* bytes of the document outside cx->out, less
+								 * any bytes in cx->out that are not part of it */
 } XaCtx;
 
 /* ------------------------------------------------------------------------
@@ -217,6 +221,11 @@ typedef struct XaState
 	size_t		nchunks;
 	size_t		chunks_cap;
 	bool		sorted;			/* chunks are in key order as they stand */
+	bool		presorted;		/* rows come in key order (ORDER BY the keys):
+								 * chunks holds only the last persons with
+								 * equal keys */
+	bool		framed;			/* body starts with a varlena header and the
+								 * prefix (sen2_xml_doc_begin) */
 	int64		npersons;
 } XaState;
 
@@ -371,7 +380,8 @@ xa_fail(XaCtx *cx, XoStatus st, const XaNode *node, const char *colname)
 				bool		lowered;
 
 				(void) xa_limit(&lowered);
-				too_big_error(cx->limit, lowered, cx->extra + o->len, Max(cx->ordinal, 0));
+				too_big_error(cx->limit, lowered, (size_t) (cx->extra + (int64) o->len),
+							  Max(cx->ordinal, 0));
 			}
 			break;
 		case XO_NO_MEMORY:
@@ -982,6 +992,9 @@ put_value(XaCtx *cx, const XaNode *n, XaField *fd, Datum v)
 }
 
 static bool write_record(XaCtx *cx, XaNode *rec, Datum d);
+static bool write_record_map(XaCtx *cx, XaNode *rec, XaMap *m);
+static text *xml_line(FmgrInfo *flinfo, Datum person, TupleDesc desc, const Datum *values,
+					  const bool *nulls, int year);
 static bool write_inline(XaCtx *cx, XaNode *rec, XaMap *m);
 
 /*
@@ -1049,9 +1062,8 @@ write_children(XaCtx *cx, XaNode *n, XaMap *m)
 
 /* One record of a nested group (or the person): omitted when empty. */
 static bool
-write_record(XaCtx *cx, XaNode *rec, Datum d)
+write_record_map(XaCtx *cx, XaNode *rec, XaMap *m)
 {
-	XaMap	   *m = deform(cx->cache, rec, d);
 	size_t		mark = cx->out->len;
 
 	if (rec->holds_row)
@@ -1064,6 +1076,26 @@ write_record(XaCtx *cx, XaNode *rec, Datum d)
 	}
 	xo_truncate(cx->out, mark);
 	return false;
+}
+
+static bool
+write_record(XaCtx *cx, XaNode *rec, Datum d)
+{
+	return write_record_map(cx, rec, deform(cx->cache, rec, d));
+}
+
+/*
+ * The map for a row given as columns (desc must be blessed: a registered
+ * row type), with the row's values in it.
+ */
+static XaMap *
+row_map(XaCache *c, XaNode *node, TupleDesc desc, const Datum *values, const bool *nulls)
+{
+	XaMap	   *m = get_map(c, node, desc->tdtypeid, desc->tdtypmod);
+
+	memcpy(m->values, values, sizeof(Datum) * desc->natts);
+	memcpy(m->nulls, nulls, sizeof(bool) * desc->natts);
+	return m;
 }
 
 /* A module given as columns of its parent's record: omitted when empty. */
@@ -1334,11 +1366,10 @@ state_header(XaState *st, XaCache *c, Datum header)
 				 errhint("Write one document per return: GROUP BY the return's key.")));
 }
 
+/* Key order: NULLs last. */
 static int
-chunk_cmp(const XaChunk *a, const XaChunk *b, const char *data)
+chunk_key_cmp(const XaChunk *a, const XaChunk *b)
 {
-	int			c;
-
 	for (int i = 0; i < 2; i++)
 	{
 		bool		an = (a->nulls >> i) & 1;
@@ -1349,6 +1380,17 @@ chunk_cmp(const XaChunk *a, const XaChunk *b, const char *data)
 		if (!an && a->key[i] != b->key[i])
 			return a->key[i] < b->key[i] ? -1 : 1;
 	}
+	return 0;
+}
+
+/* Document order: key order, ties by the chunk's bytes. */
+static int
+chunk_cmp(const XaChunk *a, const XaChunk *b, const char *data)
+{
+	int			c = chunk_key_cmp(a, b);
+
+	if (c != 0)
+		return c;
 	c = memcmp(data + a->off, data + b->off, Min(a->len, b->len));
 	if (c != 0)
 		return c;
@@ -1361,9 +1403,45 @@ chunk_qsort_cmp(const void *a, const void *b, void *arg)
 	return chunk_cmp((const XaChunk *) a, (const XaChunk *) b, (const char *) arg);
 }
 
+/*
+ * With presorted input: the persons with equal keys that end the body, from
+ * the first one's offset up to end, put in byte order in place (ties are in
+ * byte order, as in the sorted index).  Then the group is forgotten.
+ */
+static void
+flush_group(XaState *st, size_t end)
+{
+	if (st->nchunks > 1)
+	{
+		size_t		start = st->chunks[0].off;
+		size_t		pos = start;
+		char	   *tmp = MemoryContextAllocHuge(st->mcxt, end - start);
+
+		qsort_arg(st->chunks, st->nchunks, sizeof(XaChunk), chunk_qsort_cmp, st->body.data);
+		memcpy(tmp, st->body.data + start, end - start);
+		for (size_t i = 0; i < st->nchunks; i++)
+		{
+			memcpy(st->body.data + pos, tmp + (st->chunks[i].off - start), st->chunks[i].len);
+			pos += st->chunks[i].len;
+		}
+		Assert(pos == end);
+		pfree(tmp);
+	}
+	st->nchunks = 0;
+}
+
 static void
 state_add_chunk(XaState *st, const XaChunk *ch)
 {
+	if (st->presorted && st->nchunks > 0)
+	{
+		int			c = chunk_key_cmp(&st->chunks[st->nchunks - 1], ch);
+
+		if (c > 0)
+			elog(ERROR, "sen2.xml_agg: a row arrived out of the order of the aggregate's ORDER BY");
+		if (c < 0)
+			flush_group(st, ch->off);
+	}
 	if (st->nchunks == st->chunks_cap)
 	{
 		size_t		ncap = st->chunks_cap ? st->chunks_cap * 2 : 1024;
@@ -1374,10 +1452,88 @@ state_add_chunk(XaState *st, const XaChunk *ch)
 			st->chunks = repalloc_huge(st->chunks, ncap * sizeof(XaChunk));
 		st->chunks_cap = ncap;
 	}
-	if (st->sorted && st->nchunks > 0 &&
+	if (st->sorted && !st->presorted && st->nchunks > 0 &&
 		chunk_cmp(&st->chunks[st->nchunks - 1], ch, st->body.data) > 0)
 		st->sorted = false;
 	st->chunks[st->nchunks++] = *ch;
+}
+
+/*
+ * Whether the aggregate call sorts its rows by exactly its sort keys, in
+ * ascending order with NULLs last -- sen2.xml_agg(p, h, k1, k2 ORDER BY k1,
+ * k2): then rows come in key order, and only persons with equal keys need
+ * putting in order, so no index of every person is needed.  (PostgreSQL
+ * runs such a call serially, sorting the rows itself within work_mem and
+ * spilling to disk beyond.)
+ */
+static bool
+ordered_by_keys(FunctionCallInfo fcinfo, int nkeys)
+{
+	Aggref	   *ar = AggGetAggref(fcinfo);
+	ListCell   *lc;
+	int			i = 0;
+
+	if (ar == NULL || nkeys == 0 || ar->aggdistinct != NIL ||
+		list_length(ar->aggorder) < nkeys)
+		return false;
+	foreach(lc, ar->aggorder)
+	{
+		SortGroupClause *sc = lfirst_node(SortGroupClause, lc);
+		TargetEntry *tle;
+
+		if (i == nkeys)
+			break;
+		tle = get_sortgroupclause_tle(sc, ar->args);
+		if (tle->resno != 3 + i || sc->sortop != Int8LessOperator || sc->nulls_first)
+			return false;
+		i++;
+	}
+	return true;
+}
+
+/*
+ * Writes one person at the end of the body: the record person, or the row
+ * already in the map pm.  With sort keys, the person's chunk also goes into
+ * the index.  st->body must be cx.out's buffer: the
+ * document writer (below) keeps its own varlena header and prefix in front
+ * of the persons, which "extra" accounts for in messages.
+ */
+static void
+state_add_person(XaState *st, XaCache *c, Datum person, XaMap *pm, int nkeys,
+				 const int64 *key, const bool *keynull)
+{
+	XaLayout   *lay = load_layout(c, st->year);
+	XaCtx		cx = {0};
+	size_t		start = st->body.len;
+
+	cx.cache = c;
+	cx.out = &st->body;
+	cx.nkeys = nkeys;
+	cx.ordinal = st->npersons;
+	cx.limit = st->limit;
+	cx.extra = st->framed ? (int64) st->suffix_len - VARHDRSZ
+		: (int64) (st->prefix_len + st->suffix_len);
+	for (int i = 0; i < 2; i++)
+	{
+		cx.keynull[i] = keynull[i];
+		cx.key[i] = key[i];
+	}
+	if (pm != NULL ? write_record_map(&cx, lay->row, pm) : write_record(&cx, lay->row, person))
+	{
+		put_raw(&cx, lay->row, "\n", 1);
+		if (nkeys > 0)
+		{
+			XaChunk		ch;
+
+			ch.key[0] = cx.key[0];
+			ch.key[1] = cx.key[1];
+			ch.nulls = (cx.keynull[0] ? 1 : 0) | (cx.keynull[1] ? 2 : 0);
+			ch.off = start;
+			ch.len = (uint32) (st->body.len - start);
+			state_add_chunk(st, &ch);
+		}
+		st->npersons++;
+	}
 }
 
 Datum
@@ -1404,7 +1560,10 @@ sen2_xml_agg_transfn(PG_FUNCTION_ARGS)
 	old = MemoryContextSwitchTo(c->rowcxt);
 
 	if (st == NULL)
+	{
 		st = new_state(aggcxt, nkeys);
+		st->presorted = ordered_by_keys(fcinfo, nkeys);
+	}
 	if (!PG_ARGISNULL(2))
 		state_header(st, c, PG_GETARG_DATUM(2));
 	else if (!st->has_header)
@@ -1416,37 +1575,15 @@ sen2_xml_agg_transfn(PG_FUNCTION_ARGS)
 
 	if (!PG_ARGISNULL(1))
 	{
-		XaLayout   *lay = load_layout(c, st->year);
-		XaCtx		cx = {0};
-		size_t		start = st->body.len;
+		int64		key[2];
+		bool		keynull[2];
 
-		cx.cache = c;
-		cx.out = &st->body;
-		cx.nkeys = nkeys;
-		cx.ordinal = st->npersons;
-		cx.limit = st->limit;
-		cx.extra = st->prefix_len + st->suffix_len;
 		for (int i = 0; i < 2; i++)
 		{
-			cx.keynull[i] = i >= nkeys || PG_ARGISNULL(3 + i);
-			cx.key[i] = cx.keynull[i] ? 0 : PG_GETARG_INT64(3 + i);
+			keynull[i] = i >= nkeys || PG_ARGISNULL(3 + i);
+			key[i] = keynull[i] ? 0 : PG_GETARG_INT64(3 + i);
 		}
-		if (write_record(&cx, lay->row, PG_GETARG_DATUM(1)))
-		{
-			put_raw(&cx, lay->row, "\n", 1);
-			if (nkeys > 0)
-			{
-				XaChunk		ch;
-
-				ch.key[0] = cx.key[0];
-				ch.key[1] = cx.key[1];
-				ch.nulls = (cx.keynull[0] ? 1 : 0) | (cx.keynull[1] ? 2 : 0);
-				ch.off = start;
-				ch.len = (uint32) (st->body.len - start);
-				state_add_chunk(st, &ch);
-			}
-			st->npersons++;
-		}
+		state_add_person(st, c, PG_GETARG_DATUM(1), NULL, nkeys, key, keynull);
 	}
 
 	MemoryContextSwitchTo(old);
@@ -1500,6 +1637,9 @@ sen2_xml_agg_combinefn(PG_FUNCTION_ARGS)
 		elog(ERROR, "sen2_xml_agg_combinefn called in non-aggregate context");
 	s1 = PG_ARGISNULL(0) ? NULL : (XaState *) PG_GETARG_POINTER(0);
 	s2 = PG_ARGISNULL(1) ? NULL : (XaState *) PG_GETARG_POINTER(1);
+	/* PostgreSQL never splits a call with ORDER BY into partial aggregates */
+	if ((s1 != NULL && s1->presorted) || (s2 != NULL && s2->presorted))
+		elog(ERROR, "sen2_xml_agg_combinefn: an ordered state cannot be combined");
 
 	if (s2 == NULL || (!s2->has_header && s2->npersons == 0))
 	{
@@ -1563,6 +1703,8 @@ sen2_xml_agg_serialfn(PG_FUNCTION_ARGS)
 	if (!AggCheckCallContext(fcinfo, NULL))
 		elog(ERROR, "sen2_xml_agg_serialfn called in non-aggregate context");
 	st = (XaState *) PG_GETARG_POINTER(0);
+	if (st->presorted)
+		elog(ERROR, "sen2_xml_agg_serialfn: an ordered state cannot be serialized");
 
 	need = 64 + st->prefix_len + st->suffix_len + st->body.len + st->nchunks * 29;
 	if (need > MaxAllocSize - VARHDRSZ - 1)
@@ -1693,7 +1835,9 @@ sen2_xml_agg_finalfn(PG_FUNCTION_ARGS)
 	p = res + VARHDRSZ;
 	memcpy(p, st->prefix, st->prefix_len);
 	p += st->prefix_len;
-	if (st->nkeys == 0 || st->sorted)
+	if (st->presorted)
+		flush_group(st, st->body.len);	/* the body is now in order */
+	if (st->nkeys == 0 || st->sorted || st->presorted)
 	{
 		if (st->body.len > 0)
 			memcpy(p, st->body.data, st->body.len);
@@ -1740,13 +1884,7 @@ finish_text(XmlOut *o)
 Datum
 sen2_xml_person(PG_FUNCTION_ARGS)
 {
-	XaCache    *c;
-	XaLayout   *lay;
-	XaCtx		cx = {0};
-	XoAllocator mem;
-	XmlOut		o;
-	bool		lowered;
-	int			year;
+	text	   *line;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
@@ -1754,21 +1892,10 @@ sen2_xml_person(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("sen2.xml_person needs a collection year")));
-	year = PG_GETARG_INT32(1);
-	c = get_cache(fcinfo);
-	lay = load_layout(c, year);
-
-	xa_mem_init(&mem, CurrentMemoryContext);
-	xo_init(&o, &mem, VARHDRSZ + xa_limit(&lowered), XA_FLAGS);
-	cx.cache = c;
-	cx.out = &o;
-	cx.ordinal = -1;
-	cx.limit = o.limit - VARHDRSZ;
-	cx.extra = 0;
-	put_raw(&cx, lay->row, "\0\0\0\0", VARHDRSZ);
-	if (!write_record(&cx, lay->row, PG_GETARG_DATUM(0)))
+	line = xml_line(fcinfo->flinfo, PG_GETARG_DATUM(0), NULL, NULL, NULL, PG_GETARG_INT32(1));
+	if (line == NULL)
 		PG_RETURN_NULL();
-	PG_RETURN_TEXT_P(finish_text(&o));
+	PG_RETURN_TEXT_P(line);
 }
 
 void
@@ -1805,4 +1932,113 @@ sen2_xml_close(PG_FUNCTION_ARGS)
 
 	sen2_xml_frame_lines(fcinfo->flinfo, PG_GETARG_DATUM(0), &open_line, &close_line);
 	PG_RETURN_TEXT_P(close_line);
+}
+
+/* ------------------------------------------------------------------------
+ * A document written in the order the persons are given (sen2.return_xml)
+ *
+ * The value is built in place: its varlena header, the prefix, each person
+ * as it comes, the suffix.  No index is kept and nothing is copied at the
+ * end, so beyond the output buffer (grown by doubling) the memory is one
+ * row's temporaries, whatever the number of persons.  The caller gives the
+ * persons in document order.
+ * ------------------------------------------------------------------------ */
+
+struct Sen2XmlDoc
+{
+	XaState    *st;
+	XaCache    *c;
+};
+
+Sen2XmlDoc *
+sen2_xml_doc_begin(FmgrInfo *flinfo, Datum header)
+{
+	XaCache    *c = get_cache_fl(flinfo);
+	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "sen2 xml document",
+											  ALLOCSET_DEFAULT_SIZES);
+	Sen2XmlDoc *doc = MemoryContextAlloc(cxt, sizeof(Sen2XmlDoc));
+	XaState    *st = new_state(cxt, 0);
+	MemoryContext old = MemoryContextSwitchTo(c->rowcxt);
+
+	state_header(st, c, header);
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(c->rowcxt);
+
+	/* room for the header and prefix in front; the suffix is added last */
+	st->body.limit = VARHDRSZ + st->limit - st->suffix_len;
+	if (xo_raw(&st->body, "\0\0\0\0", VARHDRSZ) != XO_OK ||
+		xo_raw(&st->body, st->prefix, st->prefix_len) != XO_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory while writing SEN2 XML")));
+	st->framed = true;
+	doc->st = st;
+	doc->c = c;
+	return doc;
+}
+
+void
+sen2_xml_doc_person(Sen2XmlDoc *doc, TupleDesc desc, const Datum *values, const bool *nulls)
+{
+	static const int64 nokey[2] = {0, 0};
+	static const bool nokeynull[2] = {true, true};
+	MemoryContext old = MemoryContextSwitchTo(doc->c->rowcxt);
+	XaMap	   *m = row_map(doc->c, load_layout(doc->c, doc->st->year)->row, desc, values, nulls);
+
+	state_add_person(doc->st, doc->c, (Datum) 0, m, 0, nokey, nokeynull);
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(doc->c->rowcxt);
+}
+
+Datum
+sen2_xml_doc_finish(Sen2XmlDoc *doc)
+{
+	XaState    *st = doc->st;
+
+	st->body.limit += st->suffix_len;
+	if (xo_raw(&st->body, st->suffix, st->suffix_len) != XO_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory while writing SEN2 XML")));
+	SET_VARSIZE(st->body.data, st->body.len);
+
+	elog(DEBUG1, "sen2.return_xml: " INT64_FORMAT " persons, document %zu bytes, "
+		 "writer memory %zu bytes (buffer %zu)",
+		 st->npersons, st->body.len - VARHDRSZ,
+		 (size_t) MemoryContextMemAllocated(st->mcxt, true), st->body.cap);
+	return PointerGetDatum(st->body.data);
+}
+
+/* The record person, or (desc != NULL) the row of values and nulls. */
+static text *
+xml_line(FmgrInfo *flinfo, Datum person, TupleDesc desc, const Datum *values,
+		 const bool *nulls, int year)
+{
+	XaCache    *c = get_cache_fl(flinfo);
+	XaLayout   *lay = load_layout(c, year);
+	XaCtx		cx = {0};
+	XoAllocator mem;
+	XmlOut		o;
+	bool		lowered;
+
+	xa_mem_init(&mem, CurrentMemoryContext);
+	xo_init(&o, &mem, VARHDRSZ + xa_limit(&lowered), XA_FLAGS);
+	cx.cache = c;
+	cx.out = &o;
+	cx.ordinal = -1;
+	cx.limit = o.limit - VARHDRSZ;
+	cx.extra = 0;
+	put_raw(&cx, lay->row, "\0\0\0\0", VARHDRSZ);
+	if (!(desc != NULL
+		  ? write_record_map(&cx, lay->row, row_map(c, lay->row, desc, values, nulls))
+		  : write_record(&cx, lay->row, person)))
+		return NULL;
+	return finish_text(&o);
+}
+
+text *
+sen2_xml_line_row(FmgrInfo *flinfo, TupleDesc desc, const Datum *values, const bool *nulls,
+				  int year)
+{
+	return xml_line(flinfo, (Datum) 0, desc, values, nulls, year);
 }

@@ -4,18 +4,28 @@
  *		staging tables of one return, nested into records by SQL and written
  *		by sen2.xml_agg / sen2.xml_person.
  *
- * The work is SQL (the query below); these functions only run it.  They are
- * C rather than SQL functions because a SQL function hands its result back
- * through a tuplestore, which copies a document of tens of megabytes twice
- * more (and to disk beyond work_mem).  Here a DestReceiver takes the one
- * value straight from the executor, and the line version puts each line
- * into the result tuplestore as it is made.  Both queries share the text
- * that nests the tables, so they cannot drift apart.
+ * The nesting is SQL (the query below).  Its person records arrive in
+ * document order at a DestReceiver, which hands each straight to the writer
+ * (xml_agg.c): into one value built in place (sen2.return_xml), or as a line
+ * into the result tuplestore (sen2.return_xml_rows).  So the writer keeps
+ * nothing per person -- no sort index, as sen2.xml_agg with sort keys needs
+ * for rows that may come in any order -- and the document is not copied on
+ * its way out.  Both functions run the same query, so they cannot drift
+ * apart.
+ *
+ * Document order is (seq NULLS LAST, person_id).  Sorting the nested person
+ * records by it would copy every record once more; in the usual return,
+ * loaded in file order, seq rises with person_id, and the records come in
+ * person_id order at no cost (a merge join on the (return_id, person_id)
+ * index).  sen2_seq_in_id_order (model_load.c, shared with the validator's
+ * reader) picks that query, or the one sorted by (seq, person_id) when the
+ * orders differ.
  */
 #include "postgres.h"
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
+#include "executor/executor.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -26,6 +36,7 @@
 #include "utils/memutils.h"
 #include "utils/tuplestore.h"
 
+#include "model_load.h"
 #include "xml_agg.h"
 
 PG_FUNCTION_INFO_V1(sen2_return_xml);
@@ -60,10 +71,10 @@ PG_FUNCTION_INFO_V1(sen2_return_xml_rows);
 "    rq AS (SELECT q.person_id AS rq_person, q.seq AS rq_seq, q.request_id AS rq_id,\n" \
 "                  q.*, a.*, n.*, pd.plan_detail, ap.*, pl.placement_detail, sn.sen_need\n" \
 "             FROM sen2.request q\n" \
-"             LEFT JOIN sen2.assessment a ON a.request_id = q.request_id\n" \
-"             LEFT JOIN sen2.named_plan n ON n.assessment_id = a.assessment_id\n" \
+"             LEFT JOIN sen2.assessment a ON a.request_id = q.request_id AND a.return_id = $1\n" \
+"             LEFT JOIN sen2.named_plan n ON n.assessment_id = a.assessment_id AND n.return_id = $1\n" \
 "             LEFT JOIN pd ON pd.named_plan_id = n.named_plan_id\n" \
-"             LEFT JOIN sen2.active_plans ap ON ap.request_id = q.request_id\n" \
+"             LEFT JOIN sen2.active_plans ap ON ap.request_id = q.request_id AND ap.return_id = $1\n" \
 "             LEFT JOIN pl ON pl.active_plans_id = ap.active_plans_id\n" \
 "             LEFT JOIN sn ON sn.active_plans_id = ap.active_plans_id\n" \
 "            WHERE q.return_id = $1),\n" \
@@ -74,26 +85,23 @@ PG_FUNCTION_INFO_V1(sen2_return_xml_rows);
 "            FROM sen2.person pe LEFT JOIN rqs ON rqs.rq_person = pe.person_id\n" \
 "           WHERE pe.return_id = $1)\n"
 
-static const char *const document_query =
+/* The person records in document order, when seq rises with person_id ... */
+static const char *const persons_by_id_query =
 PERSONS_CTE
-"SELECT sen2.xml_agg(p, r, p.seq, p.person_id)\n"
-"  FROM sen2.return r LEFT JOIN p ON true\n"
-" WHERE r.return_id = $1";
+"SELECT p.* FROM p ORDER BY p.person_id";
+
+/* ... and in any case. */
+static const char *const persons_by_seq_query =
+PERSONS_CTE
+"SELECT p.* FROM p ORDER BY p.seq NULLS LAST, p.person_id";
 
 static const char *const header_query =
 "SELECT r FROM sen2.return r WHERE r.return_id = $1";
 
-static const char *const lines_query =
-PERSONS_CTE
-"SELECT sen2.xml_person(p, r.collection_year)\n"
-"  FROM sen2.return r JOIN p ON true\n"
-" WHERE r.return_id = $1\n"
-" ORDER BY p.seq NULLS LAST, p.person_id";
-
 /* Plans kept for the session; the plan cache replans them when needed. */
-static SPIPlanPtr document_plan = NULL;
+static SPIPlanPtr by_id_plan = NULL;
+static SPIPlanPtr by_seq_plan = NULL;
 static SPIPlanPtr header_plan = NULL;
-static SPIPlanPtr lines_plan = NULL;
 
 static SPIPlanPtr
 keep_plan(SPIPlanPtr *slot, const char *query)
@@ -112,43 +120,68 @@ keep_plan(SPIPlanPtr *slot, const char *query)
 	return *slot;
 }
 
-/* Receives the first column of each row. */
+/* Receives the persons (all columns), or the first column of a row. */
 typedef struct Receiver
 {
 	DestReceiver pub;
-	MemoryContext cxt;			/* where kept values go */
-	bool		byval;			/* the column's type, for the copy */
-	int16		typlen;
-	/* one value (sen2.return_xml) */
+	MemoryContext cxt;			/* where a kept value goes */
+	/* the first value (the header) */
 	Datum		value;
 	bool		got;
-	/* or each value into a tuplestore (sen2.return_xml_rows) */
+	/* or each person into a document (sen2.return_xml) */
+	Sen2XmlDoc *doc;
+	/* or each person as a line into a tuplestore (sen2.return_xml_rows) */
 	Tuplestorestate *store;
 	TupleDesc	store_desc;
+	FmgrInfo   *flinfo;			/* the writer's layout cache */
+	TupleDesc	row_desc;		/* of the person rows, blessed */
+	int			year;
+	MemoryContext linecxt;		/* reset after every line */
 } Receiver;
 
 static bool
 receive_value(TupleTableSlot *slot, DestReceiver *self)
 {
 	Receiver   *r = (Receiver *) self;
-	bool		isnull;
-	Datum		v = slot_getattr(slot, 1, &isnull);
 
-	if (isnull)
-		return true;
-	if (r->store != NULL)
+	if (r->doc != NULL)
 	{
-		/* the tuplestore copies the value (and spills beyond work_mem) */
-		tuplestore_putvalues(r->store, r->store_desc, &v, &isnull);
-		return true;
+		slot_getallattrs(slot);
+		sen2_xml_doc_person(r->doc, r->row_desc, slot->tts_values, slot->tts_isnull);
 	}
-	if (!r->got)
+	else if (r->store != NULL)
 	{
-		MemoryContext old = MemoryContextSwitchTo(r->cxt);
+		MemoryContext old = MemoryContextSwitchTo(r->linecxt);
+		text	   *line;
 
-		r->value = datumCopy(v, r->byval, r->typlen);
-		r->got = true;
+		slot_getallattrs(slot);
+		line = sen2_xml_line_row(r->flinfo, r->row_desc, slot->tts_values, slot->tts_isnull,
+								 r->year);
+		/* the tuplestore copies the line (and spills beyond work_mem) */
+		if (line != NULL)
+		{
+			Datum		d = PointerGetDatum(line);
+			bool		n = false;
+
+			tuplestore_putvalues(r->store, r->store_desc, &d, &n);
+		}
 		MemoryContextSwitchTo(old);
+		MemoryContextReset(r->linecxt);
+	}
+	else if (!r->got)
+	{
+		bool		isnull;
+		Datum		v = slot_getattr(slot, 1, &isnull);
+
+		if (!isnull)
+		{
+			MemoryContext old = MemoryContextSwitchTo(r->cxt);
+			Form_pg_attribute att = TupleDescAttr(slot->tts_tupleDescriptor, 0);
+
+			r->value = datumCopy(v, att->attbyval, att->attlen);
+			r->got = true;
+			MemoryContextSwitchTo(old);
+		}
 	}
 	return true;
 }
@@ -156,6 +189,16 @@ receive_value(TupleTableSlot *slot, DestReceiver *self)
 static void
 receiver_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
 {
+	Receiver   *r = (Receiver *) self;
+
+	/* persons come as the columns of a row: a row type the writer can map */
+	if (r->doc != NULL || r->store != NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(r->cxt);
+
+		r->row_desc = BlessTupleDesc(CreateTupleDescCopy(typeinfo));
+		MemoryContextSwitchTo(old);
+	}
 }
 
 static void
@@ -169,7 +212,7 @@ receiver_destroy(DestReceiver *self)
 }
 
 static void
-receiver_init(Receiver *r, MemoryContext cxt, bool byval, int16 typlen)
+receiver_init(Receiver *r, MemoryContext cxt)
 {
 	memset(r, 0, sizeof(Receiver));
 	r->pub.receiveSlot = receive_value;
@@ -178,8 +221,6 @@ receiver_init(Receiver *r, MemoryContext cxt, bool byval, int16 typlen)
 	r->pub.rDestroy = receiver_destroy;
 	r->pub.mydest = DestNone;
 	r->cxt = cxt;
-	r->byval = byval;
-	r->typlen = typlen;
 }
 
 /*
@@ -239,11 +280,20 @@ fetch_header(int64 return_id, MemoryContext cxt)
 {
 	Receiver	r;
 
-	receiver_init(&r, cxt, false, -1);
+	receiver_init(&r, cxt);
 	run_plan(keep_plan(&header_plan, header_query), return_id, &r);
 	if (!r.got)
 		no_such_return(return_id);
 	return r.value;
+}
+
+/* The query that gives the return's person records in document order. */
+static SPIPlanPtr
+persons_plan(int64 return_id)
+{
+	if (sen2_seq_in_id_order(return_id))
+		return keep_plan(&by_id_plan, persons_by_id_query);
+	return keep_plan(&by_seq_plan, persons_by_seq_query);
 }
 
 Datum
@@ -252,16 +302,22 @@ sen2_return_xml(PG_FUNCTION_ARGS)
 	int64		return_id = PG_GETARG_INT64(0);
 	MemoryContext cxt = CurrentMemoryContext;
 	Receiver	r;
+	Datum		header;
 	int			ret;
 
 	if ((ret = SPI_connect()) != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed: %s", SPI_result_code_string(ret));
-	receiver_init(&r, cxt, false, -1);
-	run_plan(keep_plan(&document_plan, document_query), return_id, &r);
+	header = fetch_header(return_id, cxt);
+	receiver_init(&r, cxt);
+	{
+		MemoryContext old = MemoryContextSwitchTo(cxt);
+
+		r.doc = sen2_xml_doc_begin(fcinfo->flinfo, header);
+		MemoryContextSwitchTo(old);
+	}
+	run_plan(persons_plan(return_id), return_id, &r);
 	SPI_finish();
-	if (!r.got)
-		no_such_return(return_id);
-	PG_RETURN_DATUM(r.value);
+	PG_RETURN_DATUM(sen2_xml_doc_finish(r.doc));
 }
 
 Datum
@@ -295,13 +351,21 @@ sen2_return_xml_rows(PG_FUNCTION_ARGS)
 	v = PointerGetDatum(open_line);
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &v, &isnull);
 
-	receiver_init(&r, cxt, false, -1);
+	receiver_init(&r, cxt);
 	r.store = rsinfo->setResult;
 	r.store_desc = rsinfo->setDesc;
-	run_plan(keep_plan(&lines_plan, lines_query), return_id, &r);
+	r.flinfo = fcinfo->flinfo;
+	r.year = DatumGetInt32(GetAttributeByName(DatumGetHeapTupleHeader(header),
+											  "collection_year", &isnull));
+	if (isnull)
+		elog(ERROR, "return " INT64_FORMAT " has no collection year", return_id);
+	r.linecxt = AllocSetContextCreate(cxt, "sen2 xml line", ALLOCSET_DEFAULT_SIZES);
+	run_plan(persons_plan(return_id), return_id, &r);
 	SPI_finish();
+	MemoryContextDelete(r.linecxt);
 
 	v = PointerGetDatum(close_line);
+	isnull = false;
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &v, &isnull);
 	return (Datum) 0;
 }
