@@ -297,10 +297,11 @@ AS $fn$
 BEGIN
     RETURN QUERY EXECUTE format($sql$
 -- one pass over the facts, grouped by the raw values (so the planner can
--- hash every grouping set at once); labels and bands come from the few
--- grouped rows
+-- hash every grouping set at once) and by return alone (its LA and year are
+-- looked up after: hashing them for every row doubled the cost); labels and
+-- bands come from the few grouped rows
 WITH g AS MATERIALIZED (
-    SELECT p.return_id, p.la_code, p.collection_year,
+    SELECT p.return_id,
            CASE WHEN GROUPING(p.age_at_census) = 0 THEN 'age'
                 WHEN GROUPING(p.age_at_start) = 0 THEN 'start_age'
                 WHEN GROUPING(p.sex) = 0 THEN 'sex'
@@ -314,19 +315,20 @@ WITH g AS MATERIALIZED (
            p.census_placement, p.years_in_place, count(*) AS n
       FROM %1$s p
      WHERE p.active_on_census
-     GROUP BY GROUPING SETS ((p.return_id, p.la_code, p.collection_year),
-                             (p.return_id, p.la_code, p.collection_year, p.age_at_census),
-                             (p.return_id, p.la_code, p.collection_year, p.age_at_start),
-                             (p.return_id, p.la_code, p.collection_year, p.sex),
-                             (p.return_id, p.la_code, p.collection_year, p.ethnicity),
-                             (p.return_id, p.la_code, p.collection_year, p.ethnic_group),
-                             (p.return_id, p.la_code, p.collection_year, p.primary_need),
-                             (p.return_id, p.la_code, p.collection_year, p.census_placement),
-                             (p.return_id, p.la_code, p.collection_year, p.years_in_place))
+     GROUP BY GROUPING SETS ((p.return_id),
+                             (p.return_id, p.age_at_census),
+                             (p.return_id, p.age_at_start),
+                             (p.return_id, p.sex),
+                             (p.return_id, p.ethnicity),
+                             (p.return_id, p.ethnic_group),
+                             (p.return_id, p.primary_need),
+                             (p.return_id, p.census_placement),
+                             (p.return_id, p.years_in_place))
 ), r AS MATERIALIZED (
-    SELECT g.return_id, g.la_code, g.collection_year, x.breakdown_topic, x.breakdown, x.breakdown_order,
+    SELECT g.return_id, rt.la_code, rt.collection_year, x.breakdown_topic, x.breakdown, x.breakdown_order,
            sum(g.n)::bigint AS n
       FROM g
+      JOIN sen2.return rt ON rt.return_id = g.return_id
       LEFT JOIN sen2.placement_category c ON c.category = g.census_placement
      CROSS JOIN LATERAL (VALUES
            ('total', 'Total', 'Total', NULL::int),
@@ -400,7 +402,7 @@ BEGIN
 -- once (grouping sets); labels and bands come from the few grouped rows.  A
 -- plan whose placement is not a known category is left out of every topic.
 WITH g AS MATERIALIZED (
-    SELECT p.return_id, p.la_code, p.collection_year,
+    SELECT p.return_id,
            CASE WHEN GROUPING(p.age_at_start) = 0 THEN 'age'
                 WHEN GROUPING(p.sex) = 0 THEN 'sex'
                 WHEN GROUPING(p.ethnicity) = 0 THEN 'ethnicity'
@@ -413,17 +415,18 @@ WITH g AS MATERIALIZED (
       FROM %1$s p
      WHERE p.new_in_period
        AND p.start_placement IN (SELECT c.category FROM sen2.placement_category c)
-     GROUP BY GROUPING SETS ((p.return_id, p.la_code, p.collection_year),
-                             (p.return_id, p.la_code, p.collection_year, p.age_at_start),
-                             (p.return_id, p.la_code, p.collection_year, p.sex),
-                             (p.return_id, p.la_code, p.collection_year, p.ethnicity),
-                             (p.return_id, p.la_code, p.collection_year, p.ethnic_group),
-                             (p.return_id, p.la_code, p.collection_year, p.primary_need),
-                             (p.return_id, p.la_code, p.collection_year, p.start_placement))
+     GROUP BY GROUPING SETS ((p.return_id),
+                             (p.return_id, p.age_at_start),
+                             (p.return_id, p.sex),
+                             (p.return_id, p.ethnicity),
+                             (p.return_id, p.ethnic_group),
+                             (p.return_id, p.primary_need),
+                             (p.return_id, p.start_placement))
 ), r AS MATERIALIZED (
-    SELECT g.return_id, g.la_code, g.collection_year, x.breakdown_topic, x.breakdown, x.breakdown_order,
+    SELECT g.return_id, rt.la_code, rt.collection_year, x.breakdown_topic, x.breakdown, x.breakdown_order,
            sum(g.n)::bigint AS n
       FROM g
+      JOIN sen2.return rt ON rt.return_id = g.return_id
       LEFT JOIN sen2.placement_category c ON c.category = g.placement
      CROSS JOIN LATERAL (VALUES
            ('total', 'Total', 'Total', NULL::int),
