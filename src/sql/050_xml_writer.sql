@@ -69,9 +69,10 @@ COMMENT ON FUNCTION sen2.xml_close(record) IS
 
 -- The one-call versions over the staging tables.  They run one SQL query
 -- (in src/xml_return.c, shown in docs/xml-writer.md) that nests the staging
--- tables into records and feeds sen2.xml_agg / sen2.xml_person: the same
--- path an authority's own views take.  They are C only so the document is
--- not copied through a tuplestore on its way out.
+-- tables into records, persons already in document order, and feed them to
+-- the writer sen2.xml_agg and sen2.xml_person use, so the elements are
+-- written by the same code an authority's own views go through.  They are C
+-- so the document is built in place, not sorted or copied on its way out.
 CREATE FUNCTION sen2.return_xml(return_id bigint)
 RETURNS xml AS 'MODULE_PATHNAME', 'sen2_return_xml'
 LANGUAGE C STABLE STRICT PARALLEL SAFE;
