@@ -111,6 +111,8 @@ views = ["stat_caseload", "stat_new_plans", "stat_primary_need", "stat_requests"
          "stat_work_based", "stat_ceased", "stat_designated_officers"]
 print("== statistics from stored facts (use_cache on)")
 timed("sen2.refresh_statistics()", "SELECT sen2.refresh_statistics()", "stored")
+timed("sen2.refresh_statistics(one return)",
+      "SELECT sen2.refresh_statistics(ARRAY[(SELECT max(return_id) FROM sen2.return)])", "one return")
 run("SET sen2.use_cache = on")
 for v in views:
     timed(f"sen2.{v}", f"SELECT count(*) FROM (SELECT * FROM sen2.{v} OFFSET 0) x", "stored")

@@ -23,6 +23,7 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "catalog/pg_type.h"
 #include "common/hashfn.h"
 #include "executor/spi.h"
 #include "fmgr.h"
@@ -169,6 +170,8 @@ index_build(MemoryContext cxt, IdIndex *ix, uint32 *next)
 	}
 	else
 		ix->hash = idmap_create(cxt, Max(ix->n, 16), NULL);
+	elog(DEBUG1, "sen2 stat facts: index of %u ids over a span of " UINT64_FORMAT ": %s",
+		 ix->n, ix->span, ix->slot ? "slots" : "hash");
 	for (i = 0; i < ix->n; i++)
 	{
 		uint32	   *place = index_place(ix, ix->keys[i]);
@@ -399,6 +402,8 @@ typedef struct Facts
 	SettingRow *st;
 	IdIndex		st_head;		/* named_plan_id -> its last setting */
 	uint32	   *st_next;
+	bool		only_returns;	/* read only the returns in return_ids */
+	Datum		return_ids;		/* bigint[] */
 	struct Out *out;			/* the row being written */
 	ReturnSetInfo *rsinfo;
 	MemoryContext row_cxt;		/* reset after each row */
@@ -406,14 +411,26 @@ typedef struct Facts
 
 typedef void (*RowFn) (Facts *f, Rows *rows, HeapTuple tup, TupleDesc desc);
 
-/* Reads a query in batches, handing each row to fn (in the facts' context). */
+/*
+ * Reads a query in batches, handing each row to fn (in the facts' context).
+ * For the relations of returns, return_col names the query's return id: when
+ * only some returns are asked for, only their rows are read.
+ */
 static void
-read_query(Facts *f, Rows *rows, const char *sql, RowFn fn)
+read_query(Facts *f, Rows *rows, const char *sql, const char *return_col, RowFn fn)
 {
 	Portal		portal;
 	MemoryContext old;
+	Oid			argtype = INT8ARRAYOID;
 
-	portal = SPI_cursor_open_with_args(NULL, sql, 0, NULL, NULL, NULL, true, CURSOR_OPT_NO_SCROLL);
+	if (f->only_returns && return_col)
+	{
+		sql = psprintf("%s %s %s = ANY ($1)", sql, strstr(sql, " WHERE ") ? "AND" : "WHERE", return_col);
+		portal = SPI_cursor_open_with_args(NULL, sql, 1, &argtype, &f->return_ids, NULL, true,
+										   CURSOR_OPT_NO_SCROLL);
+	}
+	else
+		portal = SPI_cursor_open_with_args(NULL, sql, 0, NULL, NULL, NULL, true, CURSOR_OPT_NO_SCROLL);
 	for (;;)
 	{
 		uint64		i;
@@ -1379,6 +1396,12 @@ sen2_stat_case_rows(PG_FUNCTION_ARGS)
 	f.row_cxt = AllocSetContextCreate(f.cxt, "sen2 statistics facts row", ALLOCSET_DEFAULT_SIZES);
 	f.out = &o;
 	f.rsinfo = rsinfo;
+	/* sen2.stat_case_rows(return_ids): NULL means every return */
+	if (PG_NARGS() > 0 && !PG_ARGISNULL(0))
+	{
+		f.only_returns = true;
+		f.return_ids = PG_GETARG_DATUM(0);
+	}
 	o.unknown_placement = CStringGetTextDatum("placement_unknown");
 	f.unknown = o.unknown_placement;
 	f.urn_not_in_register = CStringGetTextDatum("urn_not_in_register");
@@ -1389,9 +1412,9 @@ sen2_stat_case_rows(PG_FUNCTION_ARGS)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	read_query(&f, NULL, RETURNS_SQL, read_return);
+	read_query(&f, NULL, RETURNS_SQL, "r.return_id", read_return);
 	index_build(f.cxt, &f.ret_by_id, NULL);
-	read_query(&f, &f.code, CODES_SQL, read_plain);
+	read_query(&f, &f.code, CODES_SQL, NULL, read_plain);
 	f.code_year = MemoryContextAlloc(f.cxt, sizeof(int32) * Max(f.code.n, 1));
 	f.code_key = MemoryContextAlloc(f.cxt, sizeof(StrKey) * Max(f.code.n, 1));
 	for (i = 0; i < f.code.n; i++)
@@ -1401,30 +1424,30 @@ sen2_stat_case_rows(PG_FUNCTION_ARGS)
 		f.code_year[i] = DatumGetInt32(col(&f.code, i, 1, &isnull));
 		f.code_key[i] = text_key(col(&f.code, i, 2, &isnull));
 	}
-	read_query(&f, &f.person, PERSONS_SQL, read_keyed);
+	read_query(&f, &f.person, PERSONS_SQL, "p.return_id", read_keyed);
 	index_build(f.cxt, &f.person.by_key, NULL);
-	read_query(&f, &f.assessment, ASSESSMENTS_SQL, read_keyed);
+	read_query(&f, &f.assessment, ASSESSMENTS_SQL, "a.return_id", read_keyed);
 	index_build(f.cxt, &f.assessment.by_key, NULL);
-	read_query(&f, &f.plan, PLANS_SQL, read_keyed);
+	read_query(&f, &f.plan, PLANS_SQL, "np.return_id", read_keyed);
 	index_build(f.cxt, &f.plan.by_key, NULL);
-	read_query(&f, &f.active, ACTIVE_SQL, read_active);
+	read_query(&f, &f.active, ACTIVE_SQL, "ap.return_id", read_active);
 	index_build(f.cxt, &f.active.by_key, NULL);
 	index_build(f.cxt, &f.active_by_id, NULL);
 	f.need = MemoryContextAllocZero(f.cxt, sizeof(text *) * Max(f.active.n, 1));
-	read_query(&f, NULL, NEEDS_SQL, read_need);
-	read_query(&f, &f.by_urn, BY_URN_SQL, read_text_keyed);
-	read_query(&f, &f.by_ukprn, BY_UKPRN_SQL, read_text_keyed);
-	read_query(&f, &f.by_sen_setting, BY_SEN_SETTING_SQL, read_text_keyed);
-	read_query(&f, &f.school_age, SCHOOL_AGE_SQL, read_text_keyed);
-	read_query(&f, &f.placement, PLACEMENTS_SQL, read_placement);
+	read_query(&f, NULL, NEEDS_SQL, "sn.return_id", read_need);
+	read_query(&f, &f.by_urn, BY_URN_SQL, NULL, read_text_keyed);
+	read_query(&f, &f.by_ukprn, BY_UKPRN_SQL, NULL, read_text_keyed);
+	read_query(&f, &f.by_sen_setting, BY_SEN_SETTING_SQL, NULL, read_text_keyed);
+	read_query(&f, &f.school_age, SCHOOL_AGE_SQL, NULL, read_text_keyed);
+	read_query(&f, &f.placement, PLACEMENTS_SQL, "pd.return_id", read_placement);
 	f.pl_next = MemoryContextAllocHuge(f.cxt, sizeof(uint32) * Max(f.placement.n, 1));
 	index_build(f.cxt, &f.pl_head, f.pl_next);
-	read_query(&f, &f.setting, SETTINGS_SQL, read_setting);
+	read_query(&f, &f.setting, SETTINGS_SQL, "dt.return_id", read_setting);
 	f.st_next = MemoryContextAllocHuge(f.cxt, sizeof(uint32) * Max(f.setting.n, 1));
 	index_build(f.cxt, &f.st_head, f.st_next);
 
 	/* the requests are not kept: each becomes its row as it is read */
-	read_query(&f, NULL, REQUESTS_SQL, emit_request);
+	read_query(&f, NULL, REQUESTS_SQL, "q.return_id", emit_request);
 
 	SPI_finish();
 	MemoryContextDelete(f.cxt);

@@ -25,7 +25,7 @@
 -- the SQL in test/sql/stat_case_reference.sql derives it (a test keeps the
 -- two equal).  Dates, per-return parameters, sex and ethnicity, and the
 -- placement categories still come from the SQL building blocks above.
-CREATE FUNCTION sen2.stat_case_rows()
+CREATE FUNCTION sen2.stat_case_rows(return_ids bigint[] DEFAULT NULL)
 RETURNS TABLE (
     return_id bigint,
     la_code text,
@@ -104,8 +104,8 @@ RETURNS TABLE (
     wbp_in_period text)
 LANGUAGE C STABLE ROWS 100000
 AS 'MODULE_PATHNAME', 'sen2_stat_case_rows';
-COMMENT ON FUNCTION sen2.stat_case_rows() IS
-  'The rows of the view sen2.stat_case (see there), computed in one pass over the staging tables.';
+COMMENT ON FUNCTION sen2.stat_case_rows(bigint[]) IS
+  'The rows of the view sen2.stat_case (see there), computed in one pass over the staging tables: of every return, or only of the returns given.';
 
 CREATE VIEW sen2.stat_case WITH (security_invoker = true) AS SELECT * FROM sen2.stat_case_rows();
 COMMENT ON VIEW sen2.stat_case IS
@@ -161,7 +161,7 @@ $$;
 COMMENT ON FUNCTION sen2.stat_cache_in_use() IS
   'true when the statistics views read the facts stored by sen2.refresh_statistics(): parameter use_cache is on and the facts were computed with the current parameters.';
 
-CREATE FUNCTION sen2.refresh_statistics()
+CREATE FUNCTION sen2.refresh_statistics(return_ids bigint[] DEFAULT NULL)
 RETURNS bigint
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -191,22 +191,38 @@ BEGIN
     -- insert its own beside the first one's, doubling every figure.  Waiting
     -- here, its statements see the first one's committed facts.
     LOCK TABLE sen2.stat_cache_state IN SHARE ROW EXCLUSIVE MODE;
-    -- DELETE, not TRUNCATE: readers of the stored facts keep seeing the old
-    -- ones until this commits (TRUNCATE is not MVCC-safe: a reader could see
-    -- an empty cache and report zeros).
-    DELETE FROM sen2.stat_case_cache;
-    INSERT INTO sen2.stat_case_cache SELECT * FROM sen2.stat_case;
-    GET DIAGNOSTICS n = ROW_COUNT;
+    IF return_ids IS NULL THEN
+        -- DELETE, not TRUNCATE: readers of the stored facts keep seeing the
+        -- old ones until this commits (TRUNCATE is not MVCC-safe: a reader
+        -- could see an empty cache and report zeros).
+        DELETE FROM sen2.stat_case_cache;
+        INSERT INTO sen2.stat_case_cache SELECT * FROM sen2.stat_case_rows();
+        ANALYZE sen2.stat_case_cache;
+    ELSE
+        -- some returns only: the others' facts must have been computed with
+        -- the same parameters, or the tables would mix two definitions
+        IF NOT EXISTS (SELECT 1 FROM sen2.stat_cache_state s WHERE s.settings = sen2.stat_settings_fingerprint()) THEN
+            RAISE EXCEPTION 'the stored statistics facts were computed with other parameters, or never'
+                  USING ERRCODE = 'object_not_in_prerequisite_state',
+                        DETAIL = 'Refreshing only some returns would leave the others computed another way.',
+                        HINT = 'Run SELECT sen2.refresh_statistics(); once for every return.';
+        END IF;
+        -- the returns asked for, and any return deleted since
+        DELETE FROM sen2.stat_case_cache c
+         WHERE c.return_id = ANY (return_ids)
+            OR NOT EXISTS (SELECT 1 FROM sen2.return r WHERE r.return_id = c.return_id);
+        INSERT INTO sen2.stat_case_cache SELECT * FROM sen2.stat_case_rows(return_ids);
+    END IF;
+    SELECT count(*) INTO n FROM sen2.stat_case_cache;
     SELECT count(*) INTO nret FROM sen2.return;
-    ANALYZE sen2.stat_case_cache;
     DELETE FROM sen2.stat_cache_state;
     INSERT INTO sen2.stat_cache_state (refreshed_at, refreshed_by, settings, cases, returns, duration)
     VALUES (now(), current_user, sen2.stat_settings_fingerprint(), n, nret, clock_timestamp() - started);
     RETURN n;
 END
 $$;
-COMMENT ON FUNCTION sen2.refresh_statistics() IS
-  'Computes the statistics facts (sen2.stat_case) once and stores them in sen2.stat_case_cache; with parameter use_cache on, the statistics views then read them. Returns the number of requests stored. Run it after loading or changing returns.';
+COMMENT ON FUNCTION sen2.refresh_statistics(bigint[]) IS
+  'Computes the statistics facts (sen2.stat_case) and stores them in sen2.stat_case_cache; with parameter use_cache on, the statistics views then read them. With return_ids, only those returns'' facts are computed again (and facts of deleted returns dropped); the others must already be stored with the current parameters. Returns the number of requests stored in all. Run it after loading or changing returns.';
 
 CREATE VIEW sen2.stat_cache_status WITH (security_invoker = true) AS
 SELECT s.refreshed_at, s.refreshed_by, s.cases, s.returns, s.duration,
