@@ -351,7 +351,8 @@ typedef struct ReturnRow
 				ds_as_other,
 				age_on_august_31,
 				completed_years,
-				assess_by_request;
+				assess_by_request,
+				assess_decided_only;
 	int			csa_min,
 				csa_max;
 } ReturnRow;
@@ -545,7 +546,8 @@ text_is(Datum v, bool isnull, const char *s)
 	"r.review_expected_cutoff, r.active_on_cease_date, r.new_plans_exclude_transfers, " \
 	"r.down_syndrome_as_other, r.caseload_age_basis = 'august_31', " \
 	"r.years_in_place_basis = 'completed_years', r.assessment_year_basis = 'request_date', " \
-	"r.compulsory_school_age_min, r.compulsory_school_age_max FROM sen2.stat_return r"
+	"r.compulsory_school_age_min, r.compulsory_school_age_max, " \
+	"r.assessment_year_basis = 'decided_in_year' FROM sen2.stat_return r"
 
 static void
 read_return(Facts *f, Rows *rows, HeapTuple tup, TupleDesc desc)
@@ -573,6 +575,7 @@ read_return(Facts *f, Rows *rows, HeapTuple tup, TupleDesc desc)
 	r->assess_by_request = get_bool(tup, desc, 14);
 	r->csa_min = DatumGetInt32(heap_getattr(tup, 15, desc, &isnull));
 	r->csa_max = DatumGetInt32(heap_getattr(tup, 16, desc, &isnull));
+	r->assess_decided_only = get_bool(tup, desc, 17);
 	index_add(&f->ret_by_id, r->return_id, f->nret++);
 }
 
@@ -1257,6 +1260,8 @@ emit(Facts *f, Out *o, Tuplestorestate *store, TupleDesc outdesc, HeapTuple q, T
 			else if (!outcome_null && (text_is(outcome, false, "Y") || text_is(outcome, false, "N")) &&
 					 !outcome_date.null)
 				basis = outcome_date;
+			else if (r->assess_decided_only)
+				basis.null = true;
 			else
 				basis = request_decided.null ? received : request_decided;
 			in_period = is_true(opt_between(basis, r->period_start, r->period_end));

@@ -8,7 +8,7 @@ BEGIN;
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS sen2;
-SELECT plan(17);
+SELECT plan(18);
 
 \set csv `cat test/fixtures/establishments_sample.csv`
 SELECT sen2.load_establishments(:'csv') AS loaded \gset
@@ -86,6 +86,8 @@ SET LOCAL sen2.years_in_place_basis = 'completed_years';
 SELECT is(pg_temp.differ(), 0::bigint, 'the same with years_in_place_basis completed_years');
 SET LOCAL sen2.assessment_year_basis = 'request_date';
 SELECT is(pg_temp.differ(), 0::bigint, 'the same with assessment_year_basis request_date');
+SET LOCAL sen2.assessment_year_basis = 'decided_in_year';
+SELECT is(pg_temp.differ(), 0::bigint, 'the same with assessment_year_basis decided_in_year');
 SET LOCAL sen2.review_expected_months = '6';
 SET LOCAL sen2.compulsory_school_age_min = '4';
 SET LOCAL sen2.compulsory_school_age_max = '16';

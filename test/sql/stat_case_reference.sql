@@ -37,6 +37,7 @@ SELECT b.return_id, b.la_code, b.collection_year, b.census_date, b.period_start,
        b.assessment_id IS NOT NULL AND b.assessment_outcome IS DISTINCT FROM 'H' AND coalesce(
          CASE WHEN b.assessment_year_basis = 'request_date' THEN b.received_date
               WHEN b.assessment_outcome IN ('Y', 'N') AND b.assessment_outcome_date IS NOT NULL THEN b.assessment_outcome_date
+              WHEN b.assessment_year_basis = 'decided_in_year' THEN NULL
               ELSE coalesce(b.request_outcome_date, b.received_date) END
          BETWEEN b.period_start AND b.period_end, false) AS assessment_in_period,
        -- plans
