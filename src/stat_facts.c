@@ -13,12 +13,19 @@
  *
  * What stays in SQL, so it is defined once: parsing dates (sen2.iso_date),
  * the per-return dates and parameters (sen2.stat_return), sex and ethnicity
- * (sen2.stat_person) and the placement category of every setting
- * (sen2.stat_placement, sen2.stat_plan_setting).  What is here: the joins,
- * the picks and the derived columns, each following the SQL expression it
- * replaced, NULLs included (a comparison with a missing date is unknown, and
- * an unknown condition counts as false only where the SQL coalesced it).
- * test/sql/stat_case_reference.sql keeps that SQL; a test compares the two.
+ * (sen2.stat_person), and the register and mappings a setting is classified
+ * by (sen2.stat_establishment_category, sen2.stat_ukprn_category,
+ * sen2.placement_map, sen2.placement_category).  What is here: the joins,
+ * the picks, the classification of the picked settings (in the precedence
+ * sen2.stat_setting_category uses) and the derived columns, each following
+ * the SQL expression it replaced, NULLs included (a comparison with a
+ * missing date is unknown, and an unknown condition counts as false only
+ * where the SQL coalesced it).  test/sql/stat_case_reference.sql keeps that
+ * SQL; test/pgtap/stat_facts.sql holds the two equal.
+ *
+ * Given return ids, only those returns' rows are read (the staging tables
+ * have an index leading with return_id), so one return's facts can be
+ * refreshed in a large database.
  */
 #include "postgres.h"
 
