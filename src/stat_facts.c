@@ -862,19 +862,28 @@ trimmed_key(HeapTuple tup, TupleDesc desc, int attnum, StrKey *k)
 	return k->len > 0;
 }
 
+/* whether the indicator in attribute attnum of tup is '1' */
+static bool
+indicator_set(HeapTuple tup, TupleDesc desc, int attnum)
+{
+	bool		isnull;
+	Datum		v = heap_getattr(tup, attnum, desc, &isnull);
+
+	return text_is(v, isnull, "1");
+}
+
 /* an establishment's category, or its SEN unit or resourced-provision one */
 static Datum
 establishment_category(Rows *reg, uint32 e, HeapTuple tup, TupleDesc desc, int a_sen_unit, int a_rp)
 {
 	bool		isnull;
-	bool		flag_null;
 	Datum		v;
 
 	v = col(reg, e, E_SEN_UNIT, &isnull);
-	if (!isnull && text_is(heap_getattr(tup, a_sen_unit, desc, &flag_null), flag_null, "1"))
+	if (!isnull && indicator_set(tup, desc, a_sen_unit))
 		return v;
 	v = col(reg, e, E_RP, &isnull);
-	if (!isnull && text_is(heap_getattr(tup, a_rp, desc, &flag_null), flag_null, "1"))
+	if (!isnull && indicator_set(tup, desc, a_rp))
 		return v;
 	return col(reg, e, E_CATEGORY, &isnull);
 }
