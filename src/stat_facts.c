@@ -30,6 +30,7 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
 #include "executor/spi.h"
@@ -40,6 +41,7 @@
 #include "utils/date.h"
 #include "utils/datetime.h"
 #include "utils/memutils.h"
+#include "utils/varlena.h"
 
 PG_FUNCTION_INFO_V1(sen2_stat_case_rows);
 
@@ -105,6 +107,16 @@ typedef struct StrEntry
 
 #define NO_ROW	PG_UINT32_MAX
 
+/* arr, an array of elem-sized items with room for *cap, with room for n + 1 */
+static void *
+room_for(void *arr, Size elem, uint32 n, uint32 *cap)
+{
+	if (n < *cap)
+		return arr;
+	*cap = *cap ? *cap * 2 : 4096;
+	return arr ? repalloc_huge(arr, elem * *cap) : palloc_extended(elem * *cap, MCXT_ALLOC_HUGE);
+}
+
 /*
  * Rows by a bigint id.  Identity ids are mostly dense, so once a relation
  * is read its ids usually get one slot each between the least and the
@@ -125,12 +137,10 @@ typedef struct IdIndex
 static void
 index_add(IdIndex *ix, int64 key, uint32 row)
 {
-	if (ix->n == ix->cap)
-	{
-		ix->cap = ix->cap ? ix->cap * 2 : 4096;
-		ix->keys = ix->keys ? repalloc_huge(ix->keys, sizeof(int64) * ix->cap) : palloc(sizeof(int64) * ix->cap);
-		ix->rows = ix->rows ? repalloc_huge(ix->rows, sizeof(uint32) * ix->cap) : palloc(sizeof(uint32) * ix->cap);
-	}
+	uint32		keys_cap = ix->cap;
+
+	ix->keys = room_for(ix->keys, sizeof(int64), ix->n, &keys_cap);
+	ix->rows = room_for(ix->rows, sizeof(uint32), ix->n, &ix->cap);
 	ix->keys[ix->n] = key;
 	ix->rows[ix->n++] = row;
 }
@@ -396,18 +406,24 @@ typedef struct Facts
 	IdIndex		active_by_id;	/* active_plans_id -> active row */
 	text	  **need;			/* per active row: least rank-1 SENtype */
 	Rows		placement;
-	PlacementRow *pl;
+	PlacementRow *pl;			/* beside placement's rows */
+	uint32		pl_cap;
 	IdIndex		pl_head;		/* active_plans_id -> its last placement */
 	uint32	   *pl_next;		/* the placement before, of the same active plan */
 	Rows		by_urn;			/* the register: urn, category, SEN unit and RP variants */
 	Rows		by_ukprn;		/* the same by UKPRN */
 	Rows		by_sen_setting; /* SENsetting code, category */
 	Rows		school_age;		/* category, its compulsory-school-age category */
+	/* the words the facts use, as text */
 	Datum		urn_not_in_register;
 	Datum		ukrlp_provider;
-	Datum		unknown;
+	Datum		unknown;		/* placement_unknown */
+	Datum		not_recorded;
+	Datum		attended;
+	Datum		named_in_plan;
 	Rows		setting;
-	SettingRow *st;
+	SettingRow *st;			/* beside setting's rows */
+	uint32		st_cap;
 	IdIndex		st_head;		/* named_plan_id -> its last setting */
 	uint32	   *st_next;
 	bool		only_returns;	/* read only the returns in return_ids */
@@ -465,12 +481,7 @@ read_query(Facts *f, Rows *rows, const char *sql, const char *return_col, RowFn 
 static uint32
 keep_tuple(Rows *rows, HeapTuple tup)
 {
-	if (rows->n == rows->cap)
-	{
-		rows->cap = rows->cap ? rows->cap * 2 : 4096;
-		rows->tup = rows->tup ? repalloc_huge(rows->tup, sizeof(HeapTuple) * rows->cap)
-			: palloc(sizeof(HeapTuple) * rows->cap);
-	}
+	rows->tup = room_for(rows->tup, sizeof(HeapTuple), rows->n, &rows->cap);
 	rows->tup[rows->n] = heap_copytuple(tup);
 	return rows->n++;
 }
@@ -650,17 +661,6 @@ enum
 	"WHERE sn.sen_type_rank = '1' AND sn.sen_type IS NOT NULL"
 
 
-/* min(sen_type COLLATE "C"): bytewise, a prefix before the longer string */
-static int
-c_collate_cmp(text *a, text *b)
-{
-	int			la = VARSIZE_ANY_EXHDR(a);
-	int			lb = VARSIZE_ANY_EXHDR(b);
-	int			r = memcmp(VARDATA_ANY(a), VARDATA_ANY(b), Min(la, lb));
-
-	return r != 0 ? r : la - lb;
-}
-
 static void
 read_active(Facts *f, Rows *rows, HeapTuple tup, TupleDesc desc)
 {
@@ -688,7 +688,10 @@ read_need(Facts *f, Rows *rows, HeapTuple tup, TupleDesc desc)
 	if (isnull || (idx = find_row(&f->active_by_id, ap)) == NO_ROW)
 		return;
 	t = DatumGetTextPP(heap_getattr(tup, 2, desc, &isnull));
-	if (f->need[idx] == NULL || c_collate_cmp(t, f->need[idx]) < 0)
+	/* min(sen_type COLLATE "C") */
+	if (f->need[idx] == NULL ||
+		varstr_cmp(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), VARDATA_ANY(f->need[idx]),
+				   VARSIZE_ANY_EXHDR(f->need[idx]), C_COLLATION_OID) < 0)
 		f->need[idx] = (text *) PG_DETOAST_DATUM_COPY(PointerGetDatum(t));
 }
 
@@ -729,9 +732,7 @@ read_placement(Facts *f, Rows *rows, HeapTuple tup, TupleDesc desc)
 	if (isnull)
 		return;
 	idx = keep_tuple(rows, tup);
-	if (idx == 0 || (idx & (idx - 1)) == 0)
-		f->pl = f->pl ? repalloc_huge(f->pl, sizeof(PlacementRow) * (Size) Max(idx * 2, 1))
-			: palloc(sizeof(PlacementRow));
+	f->pl = room_for(f->pl, sizeof(PlacementRow), idx, &f->pl_cap);
 	pl = &f->pl[idx];
 	pl->id = get_int64(tup, desc, PL_ID, &isnull);
 	pl->entry = get_date(tup, desc, PL_ENTRY);
@@ -769,9 +770,7 @@ read_setting(Facts *f, Rows *rows, HeapTuple tup, TupleDesc desc)
 	if (isnull)
 		return;
 	idx = keep_tuple(rows, tup);
-	if (idx == 0 || (idx & (idx - 1)) == 0)
-		f->st = f->st ? repalloc_huge(f->st, sizeof(SettingRow) * (Size) Max(idx * 2, 1))
-			: palloc(sizeof(SettingRow));
+	f->st = room_for(f->st, sizeof(SettingRow), idx, &f->st_cap);
 	st = &f->st[idx];
 	st->id = get_int64(tup, desc, ST_ID, &isnull);
 	st->rank_order = rank_order(tup, desc, ST_RANK);
@@ -970,15 +969,19 @@ typedef struct Picks
 	uint32		named;			/* first setting named in a plan new in the year */
 } Picks;
 
+/* the picks for the active-plans row api and the plan row ni (either NO_ROW) */
 static void
-pick(Facts *f, const ReturnRow *r, int64 ap_id, int64 plan_id, OptDate start, OptDate cease, Picks *k)
+pick(Facts *f, const ReturnRow *r, uint32 api, uint32 ni, OptDate start, OptDate cease, Picks *k)
 {
 	bool		starts = is_true(opt_between(start, r->period_start, r->period_end));
 	bool		ceases = is_true(opt_between(cease, r->period_start, r->period_end));
-	uint32		i;
+	bool		isnull;
+	uint32		i = NO_ROW;
 
 	k->census = k->start = k->last = k->wbp = k->named = NO_ROW;
-	for (i = find_row(&f->pl_head, ap_id); i != NO_ROW; i = f->pl_next[i])
+	if (api != NO_ROW)
+		i = find_row(&f->pl_head, DatumGetInt64(col(&f->active, api, AP_ID, &isnull)));
+	for (; i != NO_ROW; i = f->pl_next[i])
 	{
 		const PlacementRow *p = &f->pl[i];
 
@@ -995,9 +998,9 @@ pick(Facts *f, const ReturnRow *r, int64 ap_id, int64 plan_id, OptDate start, Op
 			(k->wbp == NO_ROW || before_by_entry(p, &f->pl[k->wbp])))
 			k->wbp = i;
 	}
-	if (!starts)
+	if (!starts || ni == NO_ROW)
 		return;
-	for (i = find_row(&f->st_head, plan_id); i != NO_ROW; i = f->st_next[i])
+	for (i = find_row(&f->st_head, DatumGetInt64(col(&f->plan, ni, N_ID, &isnull))); i != NO_ROW; i = f->st_next[i])
 	{
 		const SettingRow *s = &f->st[i];
 
@@ -1047,10 +1050,6 @@ typedef struct Out
 {
 	Datum		v[C_NCOLS];
 	bool		null[C_NCOLS];
-	Datum		unknown_placement;
-	Datum		not_recorded;
-	Datum		attended;
-	Datum		named_in_plan;
 } Out;
 
 static void
@@ -1135,13 +1134,13 @@ put_primary_need(Facts *f, Out *o, const ReturnRow *r, text *need)
 				copy_col(o, C_PRIMARY_NEED_CODE, &f->code, i, 2);
 				copy_col(o, C_PRIMARY_NEED, &f->code, i, 3);
 				if (o->null[C_PRIMARY_NEED])
-					put(o, C_PRIMARY_NEED, o->not_recorded);
+					put(o, C_PRIMARY_NEED, f->not_recorded);
 				return;
 			}
 		}
 	}
-	put(o, C_PRIMARY_NEED_CODE, o->not_recorded);
-	put(o, C_PRIMARY_NEED, o->not_recorded);
+	put(o, C_PRIMARY_NEED_CODE, f->not_recorded);
+	put(o, C_PRIMARY_NEED, f->not_recorded);
 }
 
 static void
@@ -1322,17 +1321,9 @@ emit(Facts *f, Out *o, Tuplestorestate *store, TupleDesc outdesc, HeapTuple q, T
 	put_primary_need(f, o, r, api != NO_ROW ? f->need[api] : NULL);
 
 	/* placements */
-	if (api != NO_ROW)
-		pick(f, r, DatumGetInt64(col(&f->active, api, AP_ID, &isnull)),
-			 ni != NO_ROW ? DatumGetInt64(col(&f->plan, ni, N_ID, &isnull)) : 0, start, cease, &k);
-	else if (ni != NO_ROW)
-		pick(f, r, PG_INT64_MIN, DatumGetInt64(col(&f->plan, ni, N_ID, &isnull)), start, cease, &k);
-	else
-		k.census = k.start = k.last = k.wbp = k.named = NO_ROW;
-	if (ni == NO_ROW)
-		k.named = NO_ROW;
+	pick(f, r, api, ni, start, cease, &k);
 	if (k.census == NO_ROW)
-		put(o, C_CENSUS_PLACEMENT, o->unknown_placement);
+		put(o, C_CENSUS_PLACEMENT, f->unknown);
 	else
 	{
 		Datum		cat,
@@ -1361,18 +1352,18 @@ emit(Facts *f, Out *o, Tuplestorestate *store, TupleDesc outdesc, HeapTuple q, T
 		{
 			classify(f, f->placement.tup[k.start], f->placement.desc, PL_URN, PL_UKPRN, PL_SEN_SETTING,
 					 PL_SEN_UNIT, PL_RP, &cat, &csa);
-			put(o, C_START_PLACEMENT_SOURCE, o->attended);
+			put(o, C_START_PLACEMENT_SOURCE, f->attended);
 		}
 		else
 		{
 			classify(f, f->setting.tup[k.named], f->setting.desc, ST_URN, ST_UKPRN, ST_SEN_SETTING,
 					 ST_SEN_UNIT, ST_RP, &cat, &csa);
-			put(o, C_START_PLACEMENT_SOURCE, o->named_in_plan);
+			put(o, C_START_PLACEMENT_SOURCE, f->named_in_plan);
 		}
 		put(o, C_START_PLACEMENT, school_age ? csa : cat);
 	}
 	else
-		put(o, C_START_PLACEMENT, o->unknown_placement);
+		put(o, C_START_PLACEMENT, f->unknown);
 	if (k.last != NO_ROW)
 	{
 		Datum		cat,
@@ -1383,7 +1374,7 @@ emit(Facts *f, Out *o, Tuplestorestate *store, TupleDesc outdesc, HeapTuple q, T
 		put(o, C_LAST_PLACEMENT, cat);
 	}
 	else
-		put(o, C_LAST_PLACEMENT, o->unknown_placement);
+		put(o, C_LAST_PLACEMENT, f->unknown);
 	if (k.wbp != NO_ROW)
 		copy_col(o, C_WBP_IN_PERIOD, &f->placement, k.wbp, PL_WBP);
 
@@ -1423,13 +1414,12 @@ sen2_stat_case_rows(PG_FUNCTION_ARGS)
 		f.only_returns = true;
 		f.return_ids = PG_GETARG_DATUM(0);
 	}
-	o.unknown_placement = CStringGetTextDatum("placement_unknown");
-	f.unknown = o.unknown_placement;
+	f.unknown = CStringGetTextDatum("placement_unknown");
 	f.urn_not_in_register = CStringGetTextDatum("urn_not_in_register");
 	f.ukrlp_provider = CStringGetTextDatum("ukrlp_provider");
-	o.not_recorded = CStringGetTextDatum("Not recorded");
-	o.attended = CStringGetTextDatum("attended");
-	o.named_in_plan = CStringGetTextDatum("named in plan");
+	f.not_recorded = CStringGetTextDatum("Not recorded");
+	f.attended = CStringGetTextDatum("attended");
+	f.named_in_plan = CStringGetTextDatum("named in plan");
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
