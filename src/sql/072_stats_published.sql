@@ -197,6 +197,7 @@ BEGIN
         -- could see an empty cache and report zeros).
         DELETE FROM sen2.stat_case_cache;
         INSERT INTO sen2.stat_case_cache SELECT * FROM sen2.stat_case_rows();
+        GET DIAGNOSTICS n = ROW_COUNT;
         ANALYZE sen2.stat_case_cache;
     ELSE
         -- some returns only: the others' facts must have been computed with
@@ -212,8 +213,8 @@ BEGIN
          WHERE c.return_id = ANY (return_ids)
             OR NOT EXISTS (SELECT 1 FROM sen2.return r WHERE r.return_id = c.return_id);
         INSERT INTO sen2.stat_case_cache SELECT * FROM sen2.stat_case_rows(return_ids);
+        SELECT count(*) INTO n FROM sen2.stat_case_cache;
     END IF;
-    SELECT count(*) INTO n FROM sen2.stat_case_cache;
     SELECT count(*) INTO nret FROM sen2.return;
     DELETE FROM sen2.stat_cache_state;
     INSERT INTO sen2.stat_cache_state (refreshed_at, refreshed_by, settings, cases, returns, duration)
