@@ -11,7 +11,9 @@
 # generated data when it is there (SEN2_BENCH_FRESH=1 regenerates it).
 # SEN2_BENCH_LIVE=1 also times every published view computed live.
 # For each step it prints the wall time and the CPU time of the server
-# process: on a shared machine the CPU time is the steadier figure.
+# process and its parallel workers: on a shared machine the CPU time is the
+# steadier figure, while wall time is what a user waits (parallel queries
+# use both cores).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PERSONS=${1:-700000}
@@ -72,7 +74,7 @@ psql -X -At -c "SELECT format('   %s persons, %s requests, %s plans, %s placemen
   (SELECT count(*) FROM sen2.person), (SELECT count(*) FROM sen2.request), (SELECT count(*) FROM sen2.named_plan),
   (SELECT count(*) FROM sen2.placement_detail), (SELECT count(*) FROM sen2.sen_need))"
 
-python3 - "${SEN2_BENCH_LIVE:-}" <<'PY'
+SEN2_BENCH_DATA=$DIR/data python3 - "${SEN2_BENCH_LIVE:-}" <<'PY'
 import os, subprocess, sys, time
 live = bool(sys.argv[1])
 p = subprocess.Popen(["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1"], stdin=subprocess.PIPE,
@@ -88,10 +90,14 @@ def run(sql):
             return "".join(out).strip()
         out.append(line)
 pid = int(run("SELECT pg_backend_pid()"))
+postmaster = int(open(os.environ["SEN2_BENCH_DATA"] + "/postmaster.pid").readline())
 hz = os.sysconf("SC_CLK_TCK")
+# CPU of the session's backend plus that of the parallel workers it started:
+# a worker's time is added to the postmaster's children's time when it ends
 def cpu():
     f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    return (int(f[11]) + int(f[12])) * 1000.0 / hz
+    m = open(f"/proc/{postmaster}/stat").read().rsplit(")", 1)[1].split()
+    return (int(f[11]) + int(f[12]) + int(m[13]) + int(m[14])) * 1000.0 / hz
 totals = {}
 def timed(label, sql, group):
     c0, t0 = cpu(), time.time()

@@ -43,6 +43,8 @@
 #include "utils/memutils.h"
 #include "utils/varlena.h"
 
+#include "stat_facts.h"
+
 PG_FUNCTION_INFO_V1(sen2_stat_case_rows);
 
 /* ---------------------------------------------------------------------------
@@ -429,7 +431,8 @@ typedef struct Facts
 	bool		only_returns;	/* read only the returns in return_ids */
 	Datum		return_ids;		/* bigint[] */
 	struct Out *out;			/* the row being written */
-	ReturnSetInfo *rsinfo;
+	StatFactSink sink;			/* where each row goes */
+	void	   *sink_arg;
 	MemoryContext row_cxt;		/* reset after each row */
 } Facts;
 
@@ -1045,6 +1048,7 @@ enum
 	C_START_PLACEMENT, C_START_PLACEMENT_SOURCE, C_LAST_PLACEMENT, C_WBP_IN_PERIOD,
 	C_NCOLS
 };
+StaticAssertDecl(C_NCOLS == STAT_FACT_COLUMNS, "stat_facts.h counts the columns of sen2.stat_case");
 
 typedef struct Out
 {
@@ -1144,7 +1148,7 @@ put_primary_need(Facts *f, Out *o, const ReturnRow *r, text *need)
 }
 
 static void
-emit(Facts *f, Out *o, Tuplestorestate *store, TupleDesc outdesc, HeapTuple q, TupleDesc qd)
+emit(Facts *f, Out *o, HeapTuple q, TupleDesc qd)
 {
 	bool		isnull;
 	int64		request_id = get_int64(q, qd, Q_ID, &isnull);
@@ -1378,7 +1382,7 @@ emit(Facts *f, Out *o, Tuplestorestate *store, TupleDesc outdesc, HeapTuple q, T
 	if (k.wbp != NO_ROW)
 		copy_col(o, C_WBP_IN_PERIOD, &f->placement, k.wbp, PL_WBP);
 
-	tuplestore_putvalues(store, outdesc, o->v, o->null);
+	f->sink(f->sink_arg, o->v, o->null);
 }
 
 static void
@@ -1386,34 +1390,31 @@ emit_request(Facts *f, Rows *rows, HeapTuple tup, TupleDesc desc)
 {
 	MemoryContext old = MemoryContextSwitchTo(f->row_cxt);
 
-	emit(f, f->out, f->rsinfo->setResult, f->rsinfo->setDesc, tup, desc);
+	emit(f, f->out, tup, desc);
 	MemoryContextSwitchTo(old);
 	MemoryContextReset(f->row_cxt);
 }
 
-Datum
-sen2_stat_case_rows(PG_FUNCTION_ARGS)
+/*
+ * Computes the facts of every return (return_ids NULL) or of the returns in
+ * return_ids (bigint[]), handing each row to sink, whose values live only
+ * until it returns.
+ */
+void
+stat_facts_compute(Datum return_ids, bool only_returns, StatFactSink sink, void *sink_arg)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Facts		f;
 	Out			o;
 	uint32		i;
-
-	InitMaterializedSRF(fcinfo, 0);
-	if (rsinfo->setDesc->natts != C_NCOLS)
-		elog(ERROR, "sen2.stat_case_rows returns %d columns, expected %d", rsinfo->setDesc->natts, C_NCOLS);
 
 	memset(&f, 0, sizeof(f));
 	f.cxt = AllocSetContextCreate(CurrentMemoryContext, "sen2 statistics facts", ALLOCSET_DEFAULT_SIZES);
 	f.row_cxt = AllocSetContextCreate(f.cxt, "sen2 statistics facts row", ALLOCSET_DEFAULT_SIZES);
 	f.out = &o;
-	f.rsinfo = rsinfo;
-	/* sen2.stat_case_rows(return_ids): NULL means every return */
-	if (PG_NARGS() > 0 && !PG_ARGISNULL(0))
-	{
-		f.only_returns = true;
-		f.return_ids = PG_GETARG_DATUM(0);
-	}
+	f.sink = sink;
+	f.sink_arg = sink_arg;
+	f.only_returns = only_returns;
+	f.return_ids = return_ids;
 	f.unknown = CStringGetTextDatum("placement_unknown");
 	f.urn_not_in_register = CStringGetTextDatum("urn_not_in_register");
 	f.ukrlp_provider = CStringGetTextDatum("ukrlp_provider");
@@ -1462,5 +1463,26 @@ sen2_stat_case_rows(PG_FUNCTION_ARGS)
 
 	SPI_finish();
 	MemoryContextDelete(f.cxt);
+}
+
+static void
+put_in_store(void *arg, Datum *values, bool *nulls)
+{
+	ReturnSetInfo *rsinfo = arg;
+
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+}
+
+Datum
+sen2_stat_case_rows(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	bool		only_returns = PG_NARGS() > 0 && !PG_ARGISNULL(0);
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (rsinfo->setDesc->natts != STAT_FACT_COLUMNS)
+		elog(ERROR, "sen2.stat_case_rows returns %d columns, expected %d",
+			 rsinfo->setDesc->natts, STAT_FACT_COLUMNS);
+	stat_facts_compute(only_returns ? PG_GETARG_DATUM(0) : (Datum) 0, only_returns, put_in_store, rsinfo);
 	return (Datum) 0;
 }
