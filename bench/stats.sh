@@ -111,6 +111,8 @@ run("\\i bench/stats_establishments.sql")
 timed("sen2.load_establishments", "SELECT sen2.load_establishments(csv) FROM bench_gias_csv", "load")
 run("DROP TABLE bench_gias_csv")
 run("ANALYZE sen2.establishment")
+# the data just written is flushed now, not by the checkpointer during a timing
+run("CHECKPOINT")
 
 views = ["stat_caseload", "stat_new_plans", "stat_primary_need", "stat_requests", "stat_assessments",
          "stat_timeliness", "stat_annual_reviews", "stat_personal_budgets", "stat_residential",

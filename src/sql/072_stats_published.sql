@@ -375,28 +375,27 @@ BEGIN
 -- one pass over the facts, grouped by the raw values (so the planner can
 -- hash every grouping set at once) and by return alone (its LA and year are
 -- looked up after: hashing them for every row doubled the cost); labels and
--- bands come from the few grouped rows
+-- bands come from the few grouped rows.  Each grouping set is a hash table
+-- every plan goes through, so there are as few as the topics allow: the
+-- totals are summed from the rows by sex, and ethnicity and ethnic group
+-- share one set, each summed over the other.
 WITH g AS MATERIALIZED (
     SELECT p.return_id,
            CASE WHEN GROUPING(p.age_at_census) = 0 THEN 'age'
                 WHEN GROUPING(p.age_at_start) = 0 THEN 'start_age'
                 WHEN GROUPING(p.sex) = 0 THEN 'sex'
                 WHEN GROUPING(p.ethnicity) = 0 THEN 'ethnicity'
-                WHEN GROUPING(p.ethnic_group) = 0 THEN 'ethnic_group'
                 WHEN GROUPING(p.primary_need) = 0 THEN 'primary_need'
                 WHEN GROUPING(p.census_placement) = 0 THEN 'placement'
-                WHEN GROUPING(p.years_in_place) = 0 THEN 'years'
-                ELSE 'total' END AS grouped_by,
+                ELSE 'years' END AS grouped_by,
            p.age_at_census, p.age_at_start, p.sex, p.ethnicity, p.ethnic_group, p.primary_need,
            p.census_placement, p.years_in_place, count(*) AS n
       FROM %1$s p
      WHERE p.active_on_census
-     GROUP BY GROUPING SETS ((p.return_id),
-                             (p.return_id, p.age_at_census),
+     GROUP BY GROUPING SETS ((p.return_id, p.age_at_census),
                              (p.return_id, p.age_at_start),
                              (p.return_id, p.sex),
-                             (p.return_id, p.ethnicity),
-                             (p.return_id, p.ethnic_group),
+                             (p.return_id, p.ethnicity, p.ethnic_group),
                              (p.return_id, p.primary_need),
                              (p.return_id, p.census_placement),
                              (p.return_id, p.years_in_place))
@@ -407,7 +406,7 @@ WITH g AS MATERIALIZED (
       JOIN sen2.return rt ON rt.return_id = g.return_id
       LEFT JOIN sen2.placement_category c ON c.category = g.census_placement
      CROSS JOIN LATERAL (VALUES
-           ('total', 'Total', 'Total', NULL::int),
+           ('sex', 'Total', 'Total', NULL::int),
            ('age', 'Age',
             CASE WHEN g.age_at_census IS NULL THEN 'Unknown' WHEN g.age_at_census < 3 THEN 'Under 3'
                  WHEN g.age_at_census > 25 THEN 'Age 26 and over' ELSE 'Age ' || g.age_at_census END,
@@ -430,7 +429,7 @@ WITH g AS MATERIALIZED (
                  ELSE 6 END),
            ('sex', 'Sex', g.sex, NULL),
            ('ethnicity', 'Ethnicity', g.ethnicity, NULL),
-           ('ethnic_group', 'Ethnic group', g.ethnic_group, NULL),
+           ('ethnicity', 'Ethnic group', g.ethnic_group, NULL),
            ('primary_need', 'Primary need', g.primary_need, NULL),
            ('placement', 'Placement type', c.label, c.sort_order),
            ('placement', 'Placement group', c.placement_group, c.group_order),
@@ -475,27 +474,25 @@ AS $fn$
 BEGIN
     RETURN QUERY EXECUTE format($sql$
 -- one pass over the new plans, grouped by the raw values of every topic at
--- once (grouping sets); labels and bands come from the few grouped rows.  A
--- plan whose placement is not a known category is left out of every topic.
+-- once (grouping sets: as few as in sen2.stat_caseload_rows, the totals
+-- summed from the rows by sex); labels and bands come from the few grouped
+-- rows.  A plan whose placement is not a known category is left out of
+-- every topic.
 WITH g AS MATERIALIZED (
     SELECT p.return_id,
            CASE WHEN GROUPING(p.age_at_start) = 0 THEN 'age'
                 WHEN GROUPING(p.sex) = 0 THEN 'sex'
                 WHEN GROUPING(p.ethnicity) = 0 THEN 'ethnicity'
-                WHEN GROUPING(p.ethnic_group) = 0 THEN 'ethnic_group'
                 WHEN GROUPING(p.primary_need) = 0 THEN 'primary_need'
-                WHEN GROUPING(p.start_placement) = 0 THEN 'placement'
-                ELSE 'total' END AS grouped_by,
+                ELSE 'placement' END AS grouped_by,
            p.age_at_start AS age, p.sex, p.ethnicity, p.ethnic_group, p.primary_need, p.start_placement AS placement,
            count(*) AS n
       FROM %1$s p
      WHERE p.new_in_period
        AND p.start_placement IN (SELECT c.category FROM sen2.placement_category c)
-     GROUP BY GROUPING SETS ((p.return_id),
-                             (p.return_id, p.age_at_start),
+     GROUP BY GROUPING SETS ((p.return_id, p.age_at_start),
                              (p.return_id, p.sex),
-                             (p.return_id, p.ethnicity),
-                             (p.return_id, p.ethnic_group),
+                             (p.return_id, p.ethnicity, p.ethnic_group),
                              (p.return_id, p.primary_need),
                              (p.return_id, p.start_placement))
 ), r AS MATERIALIZED (
@@ -505,7 +502,7 @@ WITH g AS MATERIALIZED (
       JOIN sen2.return rt ON rt.return_id = g.return_id
       LEFT JOIN sen2.placement_category c ON c.category = g.placement
      CROSS JOIN LATERAL (VALUES
-           ('total', 'Total', 'Total', NULL::int),
+           ('sex', 'Total', 'Total', NULL::int),
            ('age', 'Age when plan started',
             CASE WHEN g.age IS NULL THEN 'Unknown' WHEN g.age < 3 THEN 'Under 3'
                  WHEN g.age > 25 THEN 'Age 26 and over' ELSE 'Age ' || g.age END,
@@ -518,7 +515,7 @@ WITH g AS MATERIALIZED (
                  WHEN g.age <= 19 THEN 4 WHEN g.age <= 25 THEN 5 ELSE 6 END),
            ('sex', 'Sex', g.sex, NULL),
            ('ethnicity', 'Ethnicity', g.ethnicity, NULL),
-           ('ethnic_group', 'Ethnic group', g.ethnic_group, NULL),
+           ('ethnicity', 'Ethnic group', g.ethnic_group, NULL),
            ('primary_need', 'Primary need', g.primary_need, NULL),
            ('placement', 'Placement type', c.label, c.sort_order),
            ('placement', 'Placement group', c.placement_group, c.group_order)
@@ -558,29 +555,44 @@ SET jit = off
 AS $fn$
 BEGIN
     RETURN QUERY EXECUTE format($sql$
--- one grouping by every dimension at once (a few thousand rows), then the
--- breakdowns are sums of it
+-- the plans counted by every dimension at once (a few thousand rows per
+-- return; all plans and new plans each from their own filtered scan), then
+-- the breakdowns are sums of those rows.  (A LATERAL VALUES list per plan or
+-- per counted row was the costliest part: PostgreSQL prepares such a list's
+-- expressions again for every row it is joined to.)
 WITH f AS MATERIALIZED (
-    SELECT p.return_id, p.la_code, p.collection_year, s.plans,
-           CASE WHEN s.age IS NULL THEN 99 WHEN s.age < 5 THEN 1 WHEN s.age <= 10 THEN 2 WHEN s.age <= 15 THEN 3
-                WHEN s.age <= 19 THEN 4 WHEN s.age <= 25 THEN 5 ELSE 6 END AS band,
-           s.placement, p.primary_need, count(*) AS n
+    SELECT p.return_id, 'All plans' AS plans,
+           CASE WHEN p.age_at_census IS NULL THEN 99 WHEN p.age_at_census < 5 THEN 1
+                WHEN p.age_at_census <= 10 THEN 2 WHEN p.age_at_census <= 15 THEN 3
+                WHEN p.age_at_census <= 19 THEN 4 WHEN p.age_at_census <= 25 THEN 5 ELSE 6 END AS band,
+           p.census_placement AS placement, p.primary_need, count(*) AS n
       FROM %1$s p
-     CROSS JOIN LATERAL (VALUES ('All plans', p.active_on_census, p.age_at_census, p.census_placement),
-                                ('New plans', p.new_in_period, p.age_at_start, p.start_placement)) s(plans, included, age, placement)
-     WHERE s.included
-     GROUP BY 1, 2, 3, 4, 5, 6, 7
+     WHERE p.active_on_census
+     GROUP BY 1, 2, 3, 4, 5
+    UNION ALL
+    SELECT p.return_id, 'New plans',
+           CASE WHEN p.age_at_start IS NULL THEN 99 WHEN p.age_at_start < 5 THEN 1
+                WHEN p.age_at_start <= 10 THEN 2 WHEN p.age_at_start <= 15 THEN 3
+                WHEN p.age_at_start <= 19 THEN 4 WHEN p.age_at_start <= 25 THEN 5 ELSE 6 END,
+           p.start_placement, p.primary_need, count(*)
+      FROM %1$s p
+     WHERE p.new_in_period
+     GROUP BY 1, 2, 3, 4, 5
 ), g AS MATERIALIZED (
-    SELECT f.return_id, f.la_code, f.collection_year, f.plans, x.breakdown_topic, x.breakdown, x.breakdown_order,
+    SELECT f.return_id, rt.la_code, rt.collection_year, f.plans,
+           CASE WHEN GROUPING(f.band) = 0 THEN 'Age band'
+                WHEN GROUPING(c.placement_group) = 0 THEN 'Placement group' ELSE 'Total' END AS breakdown_topic,
+           CASE WHEN GROUPING(f.band) = 0
+                THEN (ARRAY['Under 5', '5 to 10', '11 to 15', '16 to 19', '20 to 25', '26 and over'])[f.band]
+                WHEN GROUPING(c.placement_group) = 0 THEN c.placement_group ELSE 'Total' END AS breakdown,
+           CASE WHEN GROUPING(f.band) = 0 THEN f.band
+                WHEN GROUPING(c.placement_group) = 0 THEN c.group_order END AS breakdown_order,
            f.primary_need, sum(f.n::int) AS n
       FROM f
+      JOIN sen2.return rt ON rt.return_id = f.return_id
       JOIN sen2.placement_category c ON c.category = f.placement
-     CROSS JOIN LATERAL (VALUES
-           ('Total', 'Total', NULL::int),
-           ('Age band', (ARRAY['Under 5', '5 to 10', '11 to 15', '16 to 19', '20 to 25', '26 and over'])[f.band],
-            f.band),
-           ('Placement group', c.placement_group, c.group_order)) x(breakdown_topic, breakdown, breakdown_order)
-     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+     GROUP BY f.return_id, rt.la_code, rt.collection_year, f.plans, f.primary_need,
+              GROUPING SETS ((), (f.band), (c.placement_group, c.group_order))
 ), t AS (
     SELECT 'return'::text AS level, g.return_id, g.la_code, g.collection_year, g.plans, g.breakdown_topic,
            coalesce(g.breakdown, 'Unknown') AS breakdown, g.breakdown_order, g.primary_need, g.n
@@ -880,8 +892,10 @@ SET jit = off
 AS $fn$
 BEGIN
     RETURN QUERY EXECUTE format($sql$
-WITH g AS MATERIALIZED (
-    SELECT f.return_id, f.la_code, f.collection_year,
+-- grouped by return alone, its LA and year looked up after (see
+-- sen2.stat_caseload_rows)
+WITH counted AS MATERIALIZED (
+    SELECT f.return_id,
            count(*) FILTER (WHERE f.active_on_census) AS total_ehc_plans,
            count(*) FILTER (WHERE f.expected) AS review_expected,
            count(*) FILTER (WHERE f.active_on_census AND NOT f.expected) AS review_not_expected,
@@ -920,7 +934,17 @@ WITH g AS MATERIALIZED (
              CROSS JOIN %2$s s
              WHERE p.named_plan_id IS NOT NULL
                AND (p.active_on_census OR p.phase_transfer_due_date BETWEEN p.period_start AND p.period_end)) f
-     GROUP BY 1, 2, 3
+     GROUP BY 1
+), g AS MATERIALIZED (
+    SELECT c.return_id, rt.la_code, rt.collection_year,
+           c.total_ehc_plans, c.review_expected, c.review_not_expected, c.total_review_meeting,
+           c.review_meeting_in_period, c.review_meeting_before_period, c.review_meeting_after_period,
+           c.no_review_meeting, c.review_decision_in_period, c.review_decision_before_period,
+           c.review_decision_after_period, c.review_decision_not_due, c.review_decision_outstanding,
+           c.outcome_amend, c.outcome_maintain, c.outcome_cease, c.no_outcome, c.decision_within_4_weeks,
+           c.decision_after_4_weeks, c.phase_transfers_due, c.phase_transfer_final_by_due,
+           c.phase_transfer_final_late, c.phase_transfer_final_not_issued
+      FROM counted c JOIN sen2.return rt ON rt.return_id = c.return_id
 ), t AS (
     SELECT 'return'::text AS level, g.* FROM g
     UNION ALL
@@ -1128,10 +1152,10 @@ SET jit = off
 AS $fn$
 BEGIN
     RETURN QUERY EXECUTE format($sql$
--- counted per return and raw value of each breakdown first, the breakdowns
--- summed from those few rows (see sen2.stat_caseload_rows)
-WITH counted AS MATERIALIZED (
-    SELECT p.return_id, p.age_at_cease, p.sex, p.years_held, p.last_placement,
+-- in one pass: few plans cease in a year and their breakdowns hardly
+-- repeat, so counting per raw value first (as the other views do) was slower
+WITH g AS MATERIALIZED (
+    SELECT p.return_id, p.la_code, p.collection_year, x.breakdown_topic, x.breakdown, x.breakdown_order,
            count(*) AS total_ceased,
            count(*) FILTER (WHERE rc.code = '1') AS max_age,
            count(*) FILTER (WHERE rc.code = '2') AS needs_met,
@@ -1144,19 +1168,9 @@ WITH counted AS MATERIALIZED (
            count(*) FILTER (WHERE rc.code = '9') AS other,
            count(*) FILTER (WHERE rc.code IS NULL) AS not_recorded
       FROM %1$s p
+      JOIN sen2.placement_category c ON c.category = p.last_placement
       LEFT JOIN (SELECT k.collection_year, k.code FROM sen2.code k WHERE k.code_set = 'cease_reason'
                   GROUP BY 1, 2) rc ON rc.collection_year = p.collection_year AND rc.code = p.cease_reason
-     WHERE p.ceased_in_period
-     GROUP BY 1, 2, 3, 4, 5
-), g AS MATERIALIZED (
-    SELECT p.return_id, rt.la_code, rt.collection_year, x.breakdown_topic, x.breakdown, x.breakdown_order,
-           sum(p.total_ceased::int) AS total_ceased, sum(p.max_age::int) AS max_age, sum(p.needs_met::int) AS needs_met,
-           sum(p.he::int) AS he, sum(p.employ::int) AS employ, sum(p.transfer::int) AS transfer,
-           sum(p.no_engage::int) AS no_engage, sum(p.moved_outside_eng::int) AS moved_outside_eng, sum(p.deceased::int) AS deceased,
-           sum(p.other::int) AS other, sum(p.not_recorded::int) AS not_recorded
-      FROM counted p
-      JOIN sen2.return rt ON rt.return_id = p.return_id
-      JOIN sen2.placement_category c ON c.category = p.last_placement
      CROSS JOIN LATERAL (VALUES
            ('Total', 'Total', NULL::int),
            ('Age band when plan ceased',
@@ -1173,6 +1187,7 @@ WITH counted AS MATERIALIZED (
                  WHEN p.years_held >= 12 THEN '12 or more' ELSE p.years_held::text END,
             CASE WHEN p.years_held IS NULL THEN 99 ELSE least(p.years_held, 12) END),
            ('Last placement group', c.placement_group, c.group_order)) x(breakdown_topic, breakdown, breakdown_order)
+     WHERE p.ceased_in_period
      GROUP BY 1, 2, 3, 4, 5, 6
 ), t AS (
     SELECT 'return'::text AS level, g.* FROM g
