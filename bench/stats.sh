@@ -118,7 +118,14 @@ views = ["stat_caseload", "stat_new_plans", "stat_primary_need", "stat_requests"
          "stat_timeliness", "stat_annual_reviews", "stat_personal_budgets", "stat_residential",
          "stat_work_based", "stat_ceased", "stat_designated_officers"]
 print("== statistics from stored facts (use_cache on)")
+# The first refresh of a new install grows the empty table by every row;
+# later ones write into the space autovacuum frees from the rows the one
+# before replaced (as a nightly refresh does), so both are timed.
+timed("sen2.refresh_statistics(), first (table grows)", "SELECT sen2.refresh_statistics()", "first refresh")
+run("VACUUM sen2.stat_case_cache")
+run("CHECKPOINT")
 timed("sen2.refresh_statistics()", "SELECT sen2.refresh_statistics()", "stored")
+run("VACUUM sen2.stat_case_cache")
 timed("sen2.refresh_statistics(one return)",
       "SELECT sen2.refresh_statistics(ARRAY[(SELECT max(return_id) FROM sen2.return)])", "one return")
 run("SET sen2.use_cache = on")
