@@ -7,7 +7,7 @@
 #ifndef SEN2_STAT_FACTS_H
 #define SEN2_STAT_FACTS_H
 
-#include "postgres.h"
+#include "fmgr.h"
 
 /* the columns of sen2.stat_case, in order */
 #define STAT_FACT_COLUMNS 75

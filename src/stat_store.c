@@ -7,7 +7,8 @@
  * function scan's tuplestore (250 MB at 700,000 persons, so it spills to
  * disk), reads it back and inserts the rows one by one.  Here each row goes
  * into a batch of slots as it is computed and the batch is written with
- * the table's multi-insert, as COPY does: about a third of a full refresh.
+ * the table's multi-insert, as COPY does.  At 700,000 persons that saved
+ * 0.3-1.2 s of a 5 s refresh.
  *
  * The table keeps the columns of sen2.stat_case in another order (see its
  * definition); they are matched by name.

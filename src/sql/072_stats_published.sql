@@ -999,7 +999,7 @@ BEGIN
     RETURN QUERY EXECUTE format($sql$
 -- counted per return and raw placement first, the breakdowns summed from
 -- those few rows (see sen2.stat_caseload_rows)
-WITH s AS MATERIALIZED (
+WITH counted AS MATERIALIZED (
     SELECT p.return_id, p.census_placement,
            count(*) AS total_ehc_plans,
            count(*) FILTER (WHERE p.pb = '1') AS personal_budget,
@@ -1012,14 +1012,14 @@ WITH s AS MATERIALIZED (
      WHERE p.active_on_census
      GROUP BY 1, 2
 ), g AS MATERIALIZED (
-    SELECT s.return_id, rt.la_code, rt.collection_year, x.breakdown_topic, x.breakdown, x.breakdown_order,
-           sum(s.total_ehc_plans::int) AS total_ehc_plans, sum(s.personal_budget::int) AS personal_budget,
-           sum(s.org_arrangements::int) AS org_arrangements, sum(s.pb_education::int) AS pb_education,
-           sum(s.pb_health::int) AS pb_health, sum(s.pb_social::int) AS pb_social,
-           sum(s.pb_integrated::int) AS pb_integrated
-      FROM s
-      JOIN sen2.return rt ON rt.return_id = s.return_id
-      JOIN sen2.placement_category c ON c.category = s.census_placement
+    SELECT k.return_id, rt.la_code, rt.collection_year, x.breakdown_topic, x.breakdown, x.breakdown_order,
+           sum(k.total_ehc_plans::int) AS total_ehc_plans, sum(k.personal_budget::int) AS personal_budget,
+           sum(k.org_arrangements::int) AS org_arrangements, sum(k.pb_education::int) AS pb_education,
+           sum(k.pb_health::int) AS pb_health, sum(k.pb_social::int) AS pb_social,
+           sum(k.pb_integrated::int) AS pb_integrated
+      FROM counted k
+      JOIN sen2.return rt ON rt.return_id = k.return_id
+      JOIN sen2.placement_category c ON c.category = k.census_placement
      CROSS JOIN LATERAL (VALUES ('Total', 'Total', NULL::int),
                                 ('Placement group', c.placement_group, c.group_order)) x(breakdown_topic, breakdown, breakdown_order)
      GROUP BY 1, 2, 3, 4, 5, 6
@@ -1055,7 +1055,7 @@ AS $fn$
 BEGIN
     RETURN QUERY EXECUTE format($sql$
 -- counted per return and raw placement first (see sen2.stat_caseload_rows)
-WITH s AS MATERIALIZED (
+WITH counted AS MATERIALIZED (
     SELECT p.return_id, p.census_placement,
            count(*) AS total_ehc_plans,
            count(*) FILTER (WHERE p.census_res = 'A') AS res_a,
@@ -1067,13 +1067,13 @@ WITH s AS MATERIALIZED (
      WHERE p.active_on_census
      GROUP BY 1, 2
 ), g AS MATERIALIZED (
-    SELECT s.return_id, rt.la_code, rt.collection_year, x.breakdown_topic, x.breakdown, x.breakdown_order,
-           sum(s.total_ehc_plans::int) AS total_ehc_plans, sum(s.res_a::int) AS res_a,
-           sum(s.res_b::int) AS res_b, sum(s.res_total::int) AS res_total,
-           sum(s.plan_res_a::int) AS plan_res_a, sum(s.plan_res_b::int) AS plan_res_b
-      FROM s
-      JOIN sen2.return rt ON rt.return_id = s.return_id
-      JOIN sen2.placement_category c ON c.category = s.census_placement
+    SELECT k.return_id, rt.la_code, rt.collection_year, x.breakdown_topic, x.breakdown, x.breakdown_order,
+           sum(k.total_ehc_plans::int) AS total_ehc_plans, sum(k.res_a::int) AS res_a,
+           sum(k.res_b::int) AS res_b, sum(k.res_total::int) AS res_total,
+           sum(k.plan_res_a::int) AS plan_res_a, sum(k.plan_res_b::int) AS plan_res_b
+      FROM counted k
+      JOIN sen2.return rt ON rt.return_id = k.return_id
+      JOIN sen2.placement_category c ON c.category = k.census_placement
      CROSS JOIN LATERAL (VALUES ('Total', 'Total', NULL::int),
                                 ('Placement group', c.placement_group, c.group_order)) x(breakdown_topic, breakdown, breakdown_order)
      GROUP BY 1, 2, 3, 4, 5, 6
@@ -1104,7 +1104,7 @@ BEGIN
     RETURN QUERY EXECUTE format($sql$
 -- grouped by return alone, its LA and year looked up after (see
 -- sen2.stat_caseload_rows)
-WITH s AS MATERIALIZED (
+WITH counted AS MATERIALIZED (
     SELECT p.return_id,
            count(*) FILTER (WHERE p.active_on_census) AS total_ehc_plans,
            count(*) FILTER (WHERE p.active_on_census AND p.census_wbp IN ('S', 'A', 'T')) AS open_wbp,
@@ -1119,10 +1119,10 @@ WITH s AS MATERIALIZED (
      WHERE p.named_plan_id IS NOT NULL AND (p.active_on_census OR p.wbp_in_period IS NOT NULL)
      GROUP BY 1
 ), g AS MATERIALIZED (
-    SELECT s.return_id, rt.la_code, rt.collection_year, s.total_ehc_plans, s.open_wbp, s.open_supp_intern,
-           s.open_apprentice, s.open_trainee, s.wbp_in_period, s.supp_intern_in_period, s.apprentice_in_period,
-           s.trainee_in_period
-      FROM s JOIN sen2.return rt ON rt.return_id = s.return_id
+    SELECT k.return_id, rt.la_code, rt.collection_year, k.total_ehc_plans, k.open_wbp, k.open_supp_intern,
+           k.open_apprentice, k.open_trainee, k.wbp_in_period, k.supp_intern_in_period, k.apprentice_in_period,
+           k.trainee_in_period
+      FROM counted k JOIN sen2.return rt ON rt.return_id = k.return_id
 )
 SELECT 'return'::text AS level, g.* FROM g
 UNION ALL

@@ -6,7 +6,7 @@ BEGIN;
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS sen2;
-SELECT plan(16);
+SELECT plan(19);
 
 SELECT sen2.synthesize('886', 2026, 300, 11, 0.2) AS ra \gset
 SELECT sen2.synthesize('201', 2026, 200, 12, 0.1) AS rb \gset
@@ -63,6 +63,21 @@ CREATE FUNCTION pg_temp.no_rows() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN R
 CREATE TRIGGER no_rows BEFORE INSERT ON sen2.stat_case_cache FOR EACH ROW EXECUTE FUNCTION pg_temp.no_rows();
 SELECT throws_ok('SELECT sen2.refresh_statistics()', '55000', 'sen2.stat_case_cache is not the table sen2 created',
                  'a trigger on the stored facts is refused, not bypassed');
+ROLLBACK TO SAVEPOINT altered;
+ALTER TABLE sen2.stat_case_cache ADD COLUMN note text;
+SELECT throws_ok('SELECT sen2.refresh_statistics()', '55000', 'sen2.stat_case_cache is not the table sen2 created',
+                 'a column added to the stored facts is refused');
+ROLLBACK TO SAVEPOINT altered;
+-- an index a DBA adds is kept up to date
+CREATE INDEX stat_case_cache_test ON sen2.stat_case_cache (return_id, request_id);
+SELECT lives_ok('SELECT sen2.refresh_statistics()', 'a refresh with an index on the stored facts works');
+SET LOCAL enable_seqscan = off;
+SET LOCAL enable_bitmapscan = off;
+SELECT is((SELECT count(*) FROM sen2.stat_case_cache WHERE return_id = :ra AND request_id > 0),
+          (SELECT count(*) FROM sen2.request WHERE return_id = :ra),
+          'and the index finds every stored row');
+RESET enable_seqscan;
+RESET enable_bitmapscan;
 ROLLBACK TO SAVEPOINT altered;
 CREATE ROLE sen2_test_store_reader;
 GRANT sen2_reader TO sen2_test_store_reader;
