@@ -382,22 +382,28 @@ COMMENT ON VIEW sen2.stat_plan_setting IS
 
 -- URNs a return names that the register does not know.  Empty while no
 -- register is loaded, so a database without one is not flooded with findings.
+-- The register is consulted before the joins to the parent rows, so only
+-- the few unknown URNs are joined (the other way round joined every
+-- placement and setting first: twice the time at 700,000 persons).
 CREATE VIEW sen2.unknown_urn WITH (security_invoker = true) AS
 SELECT r.return_id, r.la_code, r.collection_year, u.module, u.row_id, q.person_id, u.urn
   FROM (SELECT 'placement_detail'::text AS module, pd.placement_detail_id AS row_id,
-               pd.return_id, ap.request_id, btrim(pd.urn) AS urn
-          FROM sen2.placement_detail pd
+               pd.return_id, ap.request_id, pd.urn
+          FROM (SELECT p.placement_detail_id, p.return_id, p.active_plans_id, btrim(p.urn) AS urn
+                  FROM sen2.placement_detail p
+                 WHERE coalesce(btrim(p.urn), '') <> ''
+                   AND NOT EXISTS (SELECT 1 FROM sen2.establishment e WHERE e.urn = btrim(p.urn))) pd
           JOIN sen2.active_plans ap ON ap.active_plans_id = pd.active_plans_id
-         WHERE coalesce(btrim(pd.urn), '') <> ''
         UNION ALL
-        SELECT 'plan_detail', dt.plan_detail_id, dt.return_id, a.request_id, btrim(dt.urn)
-          FROM sen2.plan_detail dt
+        SELECT 'plan_detail', dt.plan_detail_id, dt.return_id, a.request_id, dt.urn
+          FROM (SELECT d.plan_detail_id, d.return_id, d.named_plan_id, btrim(d.urn) AS urn
+                  FROM sen2.plan_detail d
+                 WHERE coalesce(btrim(d.urn), '') <> ''
+                   AND NOT EXISTS (SELECT 1 FROM sen2.establishment e WHERE e.urn = btrim(d.urn))) dt
           JOIN sen2.named_plan np ON np.named_plan_id = dt.named_plan_id
-          JOIN sen2.assessment a ON a.assessment_id = np.assessment_id
-         WHERE coalesce(btrim(dt.urn), '') <> '') u
+          JOIN sen2.assessment a ON a.assessment_id = np.assessment_id) u
   JOIN sen2.return r ON r.return_id = u.return_id
   JOIN sen2.request q ON q.request_id = u.request_id
- WHERE NOT EXISTS (SELECT 1 FROM sen2.establishment e WHERE e.urn = u.urn)
-   AND EXISTS (SELECT 1 FROM sen2.establishment);
+ WHERE EXISTS (SELECT 1 FROM sen2.establishment);
 COMMENT ON VIEW sen2.unknown_urn IS
   'URNs named in a return (placement_detail or plan_detail) that are not in the establishment register: return, module, row id, person and URN. Empty while sen2.establishment is empty.';
