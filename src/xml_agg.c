@@ -566,12 +566,17 @@ load_layout(XaCache *c, int year)
 			return lay;
 
 	args[0] = Int32GetDatum(year);
+
+	/*
+	 * The aggregate runs under the caller's search_path (a SET clause on it
+	 * would be applied for every row), so the query names its operators.
+	 */
 	if ((ret = SPI_connect()) != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed: %s", SPI_result_code_string(ret));
 	ret = SPI_execute_with_args(
-		"SELECT parent, element, kind = 'group', module, column_name, "
+		"SELECT parent, element, kind OPERATOR(pg_catalog.=) 'group', module, column_name, "
 		"       coalesce(max_occurs, 0) "
-		"  FROM sen2.element WHERE collection_year = $1 "
+		"  FROM sen2.element WHERE collection_year OPERATOR(pg_catalog.=) $1 "
 		" ORDER BY parent, position, element",
 		1, argtypes, args, NULL, true, 0);
 	if (ret != SPI_OK_SELECT)

@@ -4,7 +4,8 @@
 CREATE FUNCTION sen2.validate_builtin(return_id bigint, run_id bigint DEFAULT NULL)
 RETURNS SETOF sen2.finding
     AS 'MODULE_PATHNAME', 'sen2_validate_builtin'
-    LANGUAGE C VOLATILE;
+    LANGUAGE C VOLATILE
+    SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION sen2.validate_builtin(bigint, bigint) IS
   'The built-in rules in force (catalogue + overrides, for the return''s collection year) over the staging tables of one return, person by person. Records nothing: sen2.validate records a run.';
 

@@ -75,10 +75,12 @@ COMMENT ON FUNCTION sen2.xml_close(record) IS
 -- so the document is built in place, not sorted or copied on its way out.
 CREATE FUNCTION sen2.return_xml(return_id bigint)
 RETURNS xml AS 'MODULE_PATHNAME', 'sen2_return_xml'
-LANGUAGE C STABLE STRICT PARALLEL SAFE;
+LANGUAGE C STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp;
 CREATE FUNCTION sen2.return_xml_rows(return_id bigint)
 RETURNS SETOF text AS 'MODULE_PATHNAME', 'sen2_return_xml_rows'
-LANGUAGE C STABLE STRICT PARALLEL SAFE ROWS 1000;
+LANGUAGE C STABLE STRICT PARALLEL SAFE ROWS 1000
+SET search_path = pg_catalog, pg_temp;
 
 COMMENT ON FUNCTION sen2.return_xml(bigint) IS
   'The SEN2 XML file of a return, from the staging tables, in the layout of its collection year; persons in (seq, person_id) order, children in (seq, id) order. Cast to text to keep the XML declaration.';
@@ -87,7 +89,8 @@ COMMENT ON FUNCTION sen2.return_xml_rows(bigint) IS
 
 CREATE FUNCTION sen2.return_xml_text(return_id bigint)
 RETURNS text AS 'MODULE_PATHNAME', 'sen2_return_xml'
-LANGUAGE C STABLE STRICT PARALLEL SAFE;
+LANGUAGE C STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION sen2.return_xml_text(bigint) IS
   'sen2.return_xml as text, XML declaration included (psql -Atc ''SELECT sen2.return_xml_text(1)'' > file.xml).';
 

@@ -103,6 +103,7 @@ RETURNS TABLE (
     last_placement text,
     wbp_in_period text)
 LANGUAGE C STABLE ROWS 100000
+SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'sen2_stat_case_rows';
 COMMENT ON FUNCTION sen2.stat_case_rows(bigint[]) IS
   'The rows of the view sen2.stat_case (see there), computed in one pass over the staging tables: of every return, or only of the returns given.';
@@ -147,6 +148,7 @@ COMMENT ON TABLE sen2.stat_case_cache IS
 CREATE FUNCTION sen2.stat_case_store(return_ids bigint[])
 RETURNS bigint
 LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'sen2_stat_case_store';
 COMMENT ON FUNCTION sen2.stat_case_store(bigint[]) IS
   'Building block of sen2.refresh_statistics(): computes the facts of every return (NULL) or of the returns given and adds them to sen2.stat_case_cache, as INSERT INTO sen2.stat_case_cache SELECT * FROM sen2.stat_case_rows(return_ids) would but faster; returns the number of rows added. It neither deletes old facts nor records the refresh: call sen2.refresh_statistics().';

@@ -141,7 +141,8 @@ INSERT INTO sen2.synthetic_defect_kind (kind, module, table_name, item, expected
 CREATE FUNCTION sen2.synthesize_into(return_id bigint, persons int, seed int, defect_rate float8 DEFAULT 0)
 RETURNS bigint
     AS 'MODULE_PATHNAME', 'sen2_synthesize_into'
-    LANGUAGE C VOLATILE PARALLEL UNSAFE;
+    LANGUAGE C VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION sen2.synthesize_into(bigint, int, int, float8) IS
   'Fills an empty return with a deterministic synthetic population of the given number of persons (see sen2.synthesize); returns the number of rows inserted.';
 

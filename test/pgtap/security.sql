@@ -3,7 +3,7 @@ BEGIN;
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS sen2;
-SELECT plan(18);
+SELECT plan(23);
 
 CREATE ROLE tap_la_a LOGIN IN ROLE sen2_writer;
 CREATE ROLE tap_la_b LOGIN IN ROLE sen2_writer;
@@ -70,6 +70,45 @@ SELECT is((SELECT reference_date FROM sen2.return WHERE return_id = :evil_rid),
           '2025-01-16', 'new_return reads sen2.collection, not a look-alike');
 SELECT ok((SELECT date_time ~ '^\d{4}-\d\d-\d\dT' FROM sen2.return WHERE return_id = :evil_rid),
           'new_return calls pg_catalog functions, not look-alikes');
+
+-- The C functions that run sen2's own queries fix their search_path too
+-- (the aggregate sen2.xml_agg names its operators instead: a SET clause
+-- would be applied for every row).
+SELECT is((SELECT string_agg(p.oid::regprocedure::text, ', ' ORDER BY p.oid::regprocedure::text)
+             FROM pg_proc p
+            WHERE p.pronamespace = 'sen2'::regnamespace
+              AND p.prosrc IN ('sen2_validate_builtin', 'sen2_return_xml', 'sen2_return_xml_rows',
+                               'sen2_synthesize_into', 'sen2_stat_case_rows', 'sen2_stat_case_store',
+                               'sen2_load_xml_text', 'sen2_load_xml_bytea', 'sen2_load_xml_file',
+                               'sen2_load_xml_lo', 'sen2_validate_xml_text', 'sen2_validate_xml_bytea')
+              AND NOT coalesce(p.proconfig::text ~ 'search_path=', false)),
+          NULL, 'every C function that runs sen2''s own queries fixes its search_path');
+
+-- ... so an operator planted earlier in the search path changes nothing:
+-- here an = on text that is never true
+SELECT sen2.synthesize('886', 2026, 60, 5, 0.1) AS evil_synth \gset
+SELECT md5(sen2.return_xml_text(:evil_synth)) AS good_xml,
+       (SELECT md5(string_agg(x::text, ',' ORDER BY x.request_id)) FROM sen2.stat_case_rows() x) AS good_facts,
+       (SELECT md5(string_agg(f::text, ',' ORDER BY f::text)) FROM sen2.validate_builtin(:evil_synth) f) AS good_findings,
+       (SELECT md5(sen2.xml_agg(p, r, p.seq, p.person_id ORDER BY p.seq, p.person_id)::text)
+          FROM sen2.person p JOIN sen2.return r USING (return_id) WHERE r.return_id = :evil_synth) AS good_agg
+\gset
+-- (the values are taken under the planted operator and compared after, as
+-- pgTAP's own comparisons would use it too)
+CREATE FUNCTION tap_evil.text_never_equal(text, text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$SELECT false$$;
+CREATE OPERATOR tap_evil.= (LEFTARG = text, RIGHTARG = text, FUNCTION = tap_evil.text_never_equal);
+SET search_path = tap_evil, pg_catalog, public;
+SELECT md5(sen2.return_xml_text(:evil_synth)) AS evil_xml,
+       (SELECT md5(string_agg(x::text, ',' ORDER BY x.request_id)) FROM sen2.stat_case_rows() x) AS evil_facts,
+       (SELECT md5(string_agg(f::text, ',' ORDER BY f::text)) FROM sen2.validate_builtin(:evil_synth) f) AS evil_findings,
+       (SELECT md5(sen2.xml_agg(p, r, p.seq, p.person_id ORDER BY p.seq, p.person_id)::text)
+          FROM sen2.person p JOIN sen2.return r USING (return_id) WHERE r.return_id = :evil_synth) AS evil_agg
+\gset
+RESET search_path;
+SELECT is(:'evil_xml'::text, :'good_xml'::text, 'return_xml_text is not hijacked by a planted =');
+SELECT is(:'evil_facts'::text, :'good_facts'::text, 'stat_case_rows is not hijacked by a planted =');
+SELECT is(:'evil_findings'::text, :'good_findings'::text, 'validate_builtin is not hijacked by a planted =');
+SELECT is(:'evil_agg'::text, :'good_agg'::text, 'the aggregate sen2.xml_agg is not hijacked by a planted =');
 
 SELECT * FROM finish();
 ROLLBACK;
