@@ -476,16 +476,23 @@ read_query(Facts *f, Rows *rows, const char *sql, const char *return_col, RowFn 
 		for (i = 0; i < SPI_processed; i++)
 			fn(f, rows, SPI_tuptable->vals[i], SPI_tuptable->tupdesc);
 		MemoryContextSwitchTo(old);
-		SPI_freetuptable(SPI_tuptable);
+		/* a batch whose rows are kept stays until SPI_finish (see keep_tuple) */
+		if (rows == NULL)
+			SPI_freetuptable(SPI_tuptable);
 	}
 	SPI_cursor_close(portal);
 }
 
+/*
+ * Keeps a row read into rows.  The tuple is SPI's own: read_query leaves the
+ * batches of kept rows to SPI_finish, which comes after the last row is
+ * written, so they need no copy.
+ */
 static uint32
 keep_tuple(Rows *rows, HeapTuple tup)
 {
 	rows->tup = room_for(rows->tup, sizeof(HeapTuple), rows->n, &rows->cap);
-	rows->tup[rows->n] = heap_copytuple(tup);
+	rows->tup[rows->n] = tup;
 	return rows->n++;
 }
 
