@@ -362,6 +362,25 @@ $$;
 COMMENT ON FUNCTION sen2.stat_settings_inline() IS
   'The effective statistics parameters (sen2.stat_settings) as SQL text of a one-row subquery of constants, for the published views'' queries.';
 
+-- The DfE's age bands, written once: for an age expression, the SQL of its
+-- band's label and sort order (two expressions, for a VALUES row or a
+-- select list).  The views paste it into their queries, so the CASE is
+-- evaluated inline: a function called for every row would not be inlined
+-- (sen2's functions fix their search_path).
+CREATE FUNCTION sen2.stat_age_band_sql(age text)
+RETURNS text
+LANGUAGE sql IMMUTABLE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+SELECT format('CASE WHEN %1$s IS NULL THEN ''Unknown'' WHEN %1$s < 5 THEN ''Under 5'' '
+              'WHEN %1$s <= 10 THEN ''5 to 10'' WHEN %1$s <= 15 THEN ''11 to 15'' '
+              'WHEN %1$s <= 19 THEN ''16 to 19'' WHEN %1$s <= 25 THEN ''20 to 25'' ELSE ''26 and over'' END, '
+              'CASE WHEN %1$s IS NULL THEN 99 WHEN %1$s < 5 THEN 1 WHEN %1$s <= 10 THEN 2 '
+              'WHEN %1$s <= 15 THEN 3 WHEN %1$s <= 19 THEN 4 WHEN %1$s <= 25 THEN 5 ELSE 6 END', age)
+$$;
+COMMENT ON FUNCTION sen2.stat_age_band_sql(text) IS
+  'SQL text of the DfE age band of an age expression: its label (Under 5, 5 to 10, 11 to 15, 16 to 19, 20 to 25, 26 and over; Unknown when NULL) and its sort order (1-6, 99), for the published views'' queries.';
+
 -- ---------------------------------------------------------------------------
 -- caseload.csv: plans active on census day
 -- ---------------------------------------------------------------------------
@@ -414,21 +433,9 @@ WITH g AS MATERIALIZED (
                  WHEN g.age_at_census > 25 THEN 'Age 26 and over' ELSE 'Age ' || g.age_at_census END,
             CASE WHEN g.age_at_census IS NULL THEN 99 ELSE least(greatest(g.age_at_census, 2), 26) END),
            ('age', 'Age band',
-            CASE WHEN g.age_at_census IS NULL THEN 'Unknown' WHEN g.age_at_census < 5 THEN 'Under 5'
-                 WHEN g.age_at_census <= 10 THEN '5 to 10' WHEN g.age_at_census <= 15 THEN '11 to 15'
-                 WHEN g.age_at_census <= 19 THEN '16 to 19' WHEN g.age_at_census <= 25 THEN '20 to 25'
-                 ELSE '26 and over' END,
-            CASE WHEN g.age_at_census IS NULL THEN 99 WHEN g.age_at_census < 5 THEN 1 WHEN g.age_at_census <= 10 THEN 2
-                 WHEN g.age_at_census <= 15 THEN 3 WHEN g.age_at_census <= 19 THEN 4 WHEN g.age_at_census <= 25 THEN 5
-                 ELSE 6 END),
+            %2$s),
            ('start_age', 'Age when plan started',
-            CASE WHEN g.age_at_start IS NULL THEN 'Unknown' WHEN g.age_at_start < 5 THEN 'Under 5'
-                 WHEN g.age_at_start <= 10 THEN '5 to 10' WHEN g.age_at_start <= 15 THEN '11 to 15'
-                 WHEN g.age_at_start <= 19 THEN '16 to 19' WHEN g.age_at_start <= 25 THEN '20 to 25'
-                 ELSE '26 and over' END,
-            CASE WHEN g.age_at_start IS NULL THEN 99 WHEN g.age_at_start < 5 THEN 1 WHEN g.age_at_start <= 10 THEN 2
-                 WHEN g.age_at_start <= 15 THEN 3 WHEN g.age_at_start <= 19 THEN 4 WHEN g.age_at_start <= 25 THEN 5
-                 ELSE 6 END),
+            %3$s),
            ('sex', 'Sex', g.sex, NULL),
            ('ethnicity', 'Ethnicity', g.ethnicity, NULL),
            ('ethnicity', 'Ethnic group', g.ethnic_group, NULL),
@@ -454,7 +461,8 @@ SELECT t.level, t.return_id, t.la_code, t.collection_year, t.breakdown_topic, t.
        t.n AS ehc_plans,
        round(100.0 * t.n / sum(t.n) OVER (PARTITION BY t.level, t.return_id, t.collection_year, t.breakdown_topic), 1) AS percent
   FROM t
-$sql$, sen2.stat_facts_source());
+$sql$, sen2.stat_facts_source(),
+       sen2.stat_age_band_sql('g.age_at_census'), sen2.stat_age_band_sql('g.age_at_start'));
 END
 $fn$;
 COMMENT ON FUNCTION sen2.stat_caseload_rows() IS
@@ -510,11 +518,7 @@ WITH g AS MATERIALIZED (
                  WHEN g.age > 25 THEN 'Age 26 and over' ELSE 'Age ' || g.age END,
             CASE WHEN g.age IS NULL THEN 99 ELSE least(greatest(g.age, 2), 26) END),
            ('age', 'Age band when plan started',
-            CASE WHEN g.age IS NULL THEN 'Unknown' WHEN g.age < 5 THEN 'Under 5' WHEN g.age <= 10 THEN '5 to 10'
-                 WHEN g.age <= 15 THEN '11 to 15' WHEN g.age <= 19 THEN '16 to 19' WHEN g.age <= 25 THEN '20 to 25'
-                 ELSE '26 and over' END,
-            CASE WHEN g.age IS NULL THEN 99 WHEN g.age < 5 THEN 1 WHEN g.age <= 10 THEN 2 WHEN g.age <= 15 THEN 3
-                 WHEN g.age <= 19 THEN 4 WHEN g.age <= 25 THEN 5 ELSE 6 END),
+            %2$s),
            ('sex', 'Sex', g.sex, NULL),
            ('ethnicity', 'Ethnicity', g.ethnicity, NULL),
            ('ethnicity', 'Ethnic group', g.ethnic_group, NULL),
@@ -536,7 +540,8 @@ SELECT t.level, t.return_id, t.la_code, t.collection_year, t.breakdown_topic, t.
        t.n AS ehc_plans,
        round(100.0 * t.n / sum(t.n) OVER (PARTITION BY t.level, t.return_id, t.collection_year, t.breakdown_topic), 1) AS percent
   FROM t
-$sql$, sen2.stat_facts_source());
+$sql$, sen2.stat_facts_source(),
+       sen2.stat_age_band_sql('g.age'));
 END
 $fn$;
 COMMENT ON FUNCTION sen2.stat_new_plans_rows() IS
@@ -562,30 +567,21 @@ BEGIN
 -- the breakdowns are sums of those rows.  (A LATERAL VALUES list per plan or
 -- per counted row was the costliest part: PostgreSQL prepares such a list's
 -- expressions again for every row it is joined to.)
-WITH f AS MATERIALIZED (
-    SELECT p.return_id, 'All plans' AS plans,
-           CASE WHEN p.age_at_census IS NULL THEN 99 WHEN p.age_at_census < 5 THEN 1
-                WHEN p.age_at_census <= 10 THEN 2 WHEN p.age_at_census <= 15 THEN 3
-                WHEN p.age_at_census <= 19 THEN 4 WHEN p.age_at_census <= 25 THEN 5 ELSE 6 END AS band,
-           p.census_placement AS placement, p.primary_need, count(*) AS n
+WITH f (return_id, plans, band_label, band, placement, primary_need, n) AS MATERIALIZED (
+    SELECT p.return_id, 'All plans', %2$s, p.census_placement, p.primary_need, count(*)
       FROM %1$s p
      WHERE p.active_on_census
-     GROUP BY 1, 2, 3, 4, 5
+     GROUP BY 1, 2, 3, 4, 5, 6
     UNION ALL
-    SELECT p.return_id, 'New plans',
-           CASE WHEN p.age_at_start IS NULL THEN 99 WHEN p.age_at_start < 5 THEN 1
-                WHEN p.age_at_start <= 10 THEN 2 WHEN p.age_at_start <= 15 THEN 3
-                WHEN p.age_at_start <= 19 THEN 4 WHEN p.age_at_start <= 25 THEN 5 ELSE 6 END,
-           p.start_placement, p.primary_need, count(*)
+    SELECT p.return_id, 'New plans', %3$s, p.start_placement, p.primary_need, count(*)
       FROM %1$s p
      WHERE p.new_in_period
-     GROUP BY 1, 2, 3, 4, 5
+     GROUP BY 1, 2, 3, 4, 5, 6
 ), g AS MATERIALIZED (
     SELECT f.return_id, rt.la_code, rt.collection_year, f.plans,
            CASE WHEN GROUPING(f.band) = 0 THEN 'Age band'
                 WHEN GROUPING(c.placement_group) = 0 THEN 'Placement group' ELSE 'Total' END AS breakdown_topic,
-           CASE WHEN GROUPING(f.band) = 0
-                THEN (ARRAY['Under 5', '5 to 10', '11 to 15', '16 to 19', '20 to 25', '26 and over'])[f.band]
+           CASE WHEN GROUPING(f.band) = 0 THEN f.band_label
                 WHEN GROUPING(c.placement_group) = 0 THEN c.placement_group ELSE 'Total' END AS breakdown,
            CASE WHEN GROUPING(f.band) = 0 THEN f.band
                 WHEN GROUPING(c.placement_group) = 0 THEN c.group_order END AS breakdown_order,
@@ -594,7 +590,7 @@ WITH f AS MATERIALIZED (
       JOIN sen2.return rt ON rt.return_id = f.return_id
       JOIN sen2.placement_category c ON c.category = f.placement
      GROUP BY f.return_id, rt.la_code, rt.collection_year, f.plans, f.primary_need,
-              GROUPING SETS ((), (f.band), (c.placement_group, c.group_order))
+              GROUPING SETS ((), (f.band_label, f.band), (c.placement_group, c.group_order))
 ), t AS (
     SELECT 'return'::text AS level, g.return_id, g.la_code, g.collection_year, g.plans, g.breakdown_topic,
            coalesce(g.breakdown, 'Unknown') AS breakdown, g.breakdown_order, g.primary_need, g.n
@@ -609,7 +605,8 @@ SELECT t.level, t.return_id, t.la_code, t.collection_year, t.plans, t.breakdown_
        round(100.0 * t.n / sum(t.n) OVER (PARTITION BY t.level, t.return_id, t.collection_year, t.plans,
                                                        t.breakdown_topic, t.breakdown), 1) AS percent
   FROM t
-$sql$, sen2.stat_facts_source());
+$sql$, sen2.stat_facts_source(),
+       sen2.stat_age_band_sql('p.age_at_census'), sen2.stat_age_band_sql('p.age_at_start'));
 END
 $fn$;
 COMMENT ON FUNCTION sen2.stat_primary_need_rows() IS
@@ -664,13 +661,7 @@ WITH counted AS MATERIALIZED (
      CROSS JOIN LATERAL (VALUES
            ('Total', 'Total', NULL::int),
            ('Age band at request',
-            CASE WHEN q.age_at_request IS NULL THEN 'Unknown' WHEN q.age_at_request < 5 THEN 'Under 5'
-                 WHEN q.age_at_request <= 10 THEN '5 to 10' WHEN q.age_at_request <= 15 THEN '11 to 15'
-                 WHEN q.age_at_request <= 19 THEN '16 to 19' WHEN q.age_at_request <= 25 THEN '20 to 25'
-                 ELSE '26 and over' END,
-            CASE WHEN q.age_at_request IS NULL THEN 99 WHEN q.age_at_request < 5 THEN 1
-                 WHEN q.age_at_request <= 10 THEN 2 WHEN q.age_at_request <= 15 THEN 3
-                 WHEN q.age_at_request <= 19 THEN 4 WHEN q.age_at_request <= 25 THEN 5 ELSE 6 END),
+            %3$s),
            ('Sex', q.sex, NULL),
            ('Request source', coalesce(rs.label, 'Not recorded'),
             CASE WHEN rs.code ~ '^[0-9]$' THEN rs.code::int ELSE 99 END)) x(breakdown_topic, breakdown, breakdown_order)
@@ -698,7 +689,8 @@ SELECT t.level, t.return_id, t.la_code, t.collection_year, t.breakdown_topic, t.
        t.tribunal, round(100.0 * t.tribunal / nullif(t.requests_received, 0), 1) AS tribunal_pc,
        t.tribunal_after_mediation
   FROM t
-$sql$, sen2.stat_facts_source(), sen2.stat_settings_inline());
+$sql$, sen2.stat_facts_source(), sen2.stat_settings_inline(),
+       sen2.stat_age_band_sql('q.age_at_request'));
 END
 $fn$;
 COMMENT ON FUNCTION sen2.stat_requests_rows() IS
@@ -752,13 +744,7 @@ WITH counted AS MATERIALIZED (
      CROSS JOIN LATERAL (VALUES
            ('Total', 'Total', NULL::int),
            ('Age band at request',
-            CASE WHEN q.age_at_request IS NULL THEN 'Unknown' WHEN q.age_at_request < 5 THEN 'Under 5'
-                 WHEN q.age_at_request <= 10 THEN '5 to 10' WHEN q.age_at_request <= 15 THEN '11 to 15'
-                 WHEN q.age_at_request <= 19 THEN '16 to 19' WHEN q.age_at_request <= 25 THEN '20 to 25'
-                 ELSE '26 and over' END,
-            CASE WHEN q.age_at_request IS NULL THEN 99 WHEN q.age_at_request < 5 THEN 1
-                 WHEN q.age_at_request <= 10 THEN 2 WHEN q.age_at_request <= 15 THEN 3
-                 WHEN q.age_at_request <= 19 THEN 4 WHEN q.age_at_request <= 25 THEN 5 ELSE 6 END),
+            %3$s),
            ('Sex', q.sex, NULL)) x(breakdown_topic, breakdown, breakdown_order)
      GROUP BY 1, 2, 3, 4, 5, 6
 ), t AS (
@@ -785,7 +771,8 @@ SELECT t.level, t.return_id, t.la_code, t.collection_year, t.breakdown_topic, t.
        round(100.0 * t.not_issued_within_16_weeks / nullif(t.not_issued_within_16_weeks + t.not_issued_after_16_weeks, 0), 1) AS not_issued_within_16_weeks_pc,
        t.assess_mediation, t.assess_tribunal, t.other_mediation, t.other_tribunal
   FROM t
-$sql$, sen2.stat_facts_source(), sen2.stat_settings_inline());
+$sql$, sen2.stat_facts_source(), sen2.stat_settings_inline(),
+       sen2.stat_age_band_sql('q.age_at_request'));
 END
 $fn$;
 COMMENT ON FUNCTION sen2.stat_assessments_rows() IS
@@ -841,13 +828,7 @@ WITH counted AS MATERIALIZED (
      CROSS JOIN LATERAL (VALUES
            ('Total', 'Total', NULL::int),
            ('Age band at request',
-            CASE WHEN q.age_at_request IS NULL THEN 'Unknown' WHEN q.age_at_request < 5 THEN 'Under 5'
-                 WHEN q.age_at_request <= 10 THEN '5 to 10' WHEN q.age_at_request <= 15 THEN '11 to 15'
-                 WHEN q.age_at_request <= 19 THEN '16 to 19' WHEN q.age_at_request <= 25 THEN '20 to 25'
-                 ELSE '26 and over' END,
-            CASE WHEN q.age_at_request IS NULL THEN 99 WHEN q.age_at_request < 5 THEN 1
-                 WHEN q.age_at_request <= 10 THEN 2 WHEN q.age_at_request <= 15 THEN 3
-                 WHEN q.age_at_request <= 19 THEN 4 WHEN q.age_at_request <= 25 THEN 5 ELSE 6 END)) x(breakdown_topic, breakdown, breakdown_order)
+            %3$s)) x(breakdown_topic, breakdown, breakdown_order)
      GROUP BY 1, 2, 3, 4, 5, 6
 ), t AS (
     SELECT 'return'::text AS level, g.* FROM g
@@ -873,7 +854,8 @@ SELECT t.level, t.return_id, t.la_code, t.collection_year, t.breakdown_topic, t.
        round(100.0 * t.plans_issued_gt_1_year_ex / nullif(t.plans_issued_den_ex, 0), 1) AS pc_plans_issued_gt_1_year_ex,
        round(t.days_sum_ex / nullif(7.0 * t.days_n_ex, 0), 1) AS avg_weeks_to_issue_ex
   FROM t
-$sql$, sen2.stat_facts_source(), sen2.stat_settings_inline());
+$sql$, sen2.stat_facts_source(), sen2.stat_settings_inline(),
+       sen2.stat_age_band_sql('q.age_at_request'));
 END
 $fn$;
 COMMENT ON FUNCTION sen2.stat_timeliness_rows() IS
@@ -1176,13 +1158,7 @@ WITH g AS MATERIALIZED (
      CROSS JOIN LATERAL (VALUES
            ('Total', 'Total', NULL::int),
            ('Age band when plan ceased',
-            CASE WHEN p.age_at_cease IS NULL THEN 'Unknown' WHEN p.age_at_cease < 5 THEN 'Under 5'
-                 WHEN p.age_at_cease <= 10 THEN '5 to 10' WHEN p.age_at_cease <= 15 THEN '11 to 15'
-                 WHEN p.age_at_cease <= 19 THEN '16 to 19' WHEN p.age_at_cease <= 25 THEN '20 to 25'
-                 ELSE '26 and over' END,
-            CASE WHEN p.age_at_cease IS NULL THEN 99 WHEN p.age_at_cease < 5 THEN 1
-                 WHEN p.age_at_cease <= 10 THEN 2 WHEN p.age_at_cease <= 15 THEN 3
-                 WHEN p.age_at_cease <= 19 THEN 4 WHEN p.age_at_cease <= 25 THEN 5 ELSE 6 END),
+            %2$s),
            ('Sex', p.sex, NULL),
            ('Years EHC plan held',
             CASE WHEN p.years_held IS NULL THEN 'Unknown' WHEN p.years_held = 0 THEN 'Less than a year'
@@ -1206,7 +1182,8 @@ SELECT t.level, t.return_id, t.la_code, t.collection_year, t.breakdown_topic, t.
        round(100.0 * t.transfer / nullif(t.total_ceased, 0), 1) AS transfer_pc,
        round(100.0 * t.no_engage / nullif(t.total_ceased, 0), 1) AS no_engage_pc
   FROM t
-$sql$, sen2.stat_facts_source());
+$sql$, sen2.stat_facts_source(),
+       sen2.stat_age_band_sql('p.age_at_cease'));
 END
 $fn$;
 COMMENT ON FUNCTION sen2.stat_ceased_rows() IS
