@@ -43,6 +43,7 @@
 #include "utils/memutils.h"
 #include "utils/varlena.h"
 
+#include "rule_engine.h"
 #include "stat_facts.h"
 
 PG_FUNCTION_INFO_V1(sen2_stat_case_rows);
@@ -293,12 +294,6 @@ is_true(Tri a)
 	return a == T_TRUE;
 }
 
-static void
-date_ymd(DateADT d, int *y, int *m, int *day)
-{
-	j2date(d + POSTGRES_EPOCH_JDATE, y, m, day);
-}
-
 /*
  * The year field of age(to, from) for two dates: whole years from "from" to
  * "to", negative when "to" is earlier (age() works on the larger minus the
@@ -307,22 +302,7 @@ date_ymd(DateADT d, int *y, int *m, int *day)
 static int
 age_years(DateADT to, DateADT from)
 {
-	int			y1,
-				m1,
-				d1,
-				y2,
-				m2,
-				d2;
-	int			years;
-
-	if (to < from)
-		return -age_years(from, to);
-	date_ymd(to, &y1, &m1, &d1);
-	date_ymd(from, &y2, &m2, &d2);
-	years = y1 - y2;
-	if (m1 < m2 || (m1 == m2 && d1 < d2))
-		years--;
-	return years;
+	return to < from ? -sen2_age_on(to, from) : sen2_age_on(from, to);
 }
 
 static int
@@ -332,7 +312,7 @@ date_year(DateADT d)
 				m,
 				day;
 
-	date_ymd(d, &y, &m, &day);
+	sen2_civil(d, &y, &m, &day);
 	return y;
 }
 
@@ -1115,7 +1095,7 @@ august_31_before(OptDate d)
 
 	if (d.null)
 		return d;
-	date_ymd(d.v, &y, &m, &day);
+	sen2_civil(d.v, &y, &m, &day);
 	a.v = date2j(m < 9 ? y - 1 : y, 8, 31) - POSTGRES_EPOCH_JDATE;
 	return a;
 }

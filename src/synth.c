@@ -36,6 +36,7 @@
 #include "utils/memutils.h"
 
 #include "ident.h"
+#include "rule_engine.h"
 
 PG_FUNCTION_INFO_V1(sen2_synthesize_into);
 
@@ -134,22 +135,6 @@ year_of(int32 day)
 
 	ymd(day, &y, &m, &d);
 	return y;
-}
-
-/* completed years between birth and at */
-static int
-age_on(int32 birth, int32 at)
-{
-	int			y1,
-				m1,
-				d1,
-				y2,
-				m2,
-				d2;
-
-	ymd(birth, &y1, &m1, &d1);
-	ymd(at, &y2, &m2, &d2);
-	return y2 - y1 - ((m2 < m1 || (m2 == m1 && d2 < d1)) ? 1 : 0);
 }
 
 /* a birth date for someone aged `age` on day `at` */
@@ -1227,7 +1212,7 @@ add_active_placements(const Ctx *c, const Gen *g, SPerson *p, SReq *r, int32 sta
 		ymd(entry, &y, &m, &d);
 		leave = (m == 9 && d == 1) ? mkdate(y, 7, R(g, F_PREV_LEAVE, 18, 24)) : entry - R(g, F_PREV_LEAVE, 1, 20);
 		pentry = maxd(leave - R(g, F_PREV_ENTRY, 365, 1500), p->birth + 365);
-		page = age_on(p->birth, leave);
+		page = sen2_age_on(p->birth, leave);
 		pt = pick_ptype(c, g, F_PREV_PT, p->new_plan, page);
 		if (leave >= c->ps && leave > start && pentry < leave)
 		{
@@ -1349,7 +1334,7 @@ add_reviews(const Ctx *c, const Gen *g, SRow *ap, int32 start, int32 horizon, bo
 static void
 add_phase_transfer(const Ctx *c, const Gen *g, SRow *ap, int32 birth, int32 start)
 {
-	int			aa = age_on(birth, mkdate(c->rdY - 2, 8, 31));
+	int			aa = sen2_age_on(birth, mkdate(c->rdY - 2, 8, 31));
 	int32		due,
 				fin;
 
@@ -1439,7 +1424,7 @@ set_person_basics(const Ctx *c, const Gen *g, SPerson *p, double pmale)
 	ps->v[PS_GENDER] = male ? "1" : "2";
 	ps->v[PS_ETHNICITY] = pick_code(&c->d_eth, g, F_ETH);
 	ps->v[PS_POSTCODE] = make_postcode(c, g);
-	p->age_rd = age_on(p->birth, c->rd);
+	p->age_rd = sen2_age_on(p->birth, c->rd);
 }
 
 /* The request of a plan made before the period (or brought in by a transfer). */
@@ -1650,7 +1635,7 @@ gen_ceased(const Ctx *c, const Gen *g, SPerson *p)
 	set_budget(c, g, &r->plan);
 
 	r->has_ap = true;
-	age = age_on(p->birth, cease);
+	age = sen2_age_on(p->birth, cease);
 	t = pick_ptype(c, g, F_PT, false, age);
 	leave = rn == 5 ? cease : cease - R(g, F_CEASE_LEAVE, 0, 30);
 	entry = clampd(cease - R(g, F_ENTRY_D, 200, 1500), p->birth + 365, leave - 1);
@@ -2019,9 +2004,9 @@ plant(const Ctx *c, const Gen *g, SPerson *p, const SPerson *pred, int kind, Pla
 		case K_PERSON_DUPLICATE:
 			if (pred == NULL || pred->birth >= earliest_event(p) - 365)
 				return false;
-			if (p->cat == CAT_ACTIVE && age_on(pred->birth, mkdate(c->rdY - 1, 8, 31)) > 25)
+			if (p->cat == CAT_ACTIVE && sen2_age_on(pred->birth, mkdate(c->rdY - 1, 8, 31)) > 25)
 				return false;
-			if (is(ps->v[PS_UPN_UNKNOWN], "UN1") && age_on(pred->birth, c->rd) >= 6)
+			if (is(ps->v[PS_UPN_UNKNOWN], "UN1") && sen2_age_on(pred->birth, c->rd) >= 6)
 				return false;
 			if (out)
 			{
@@ -2485,7 +2470,7 @@ plant(const Ctx *c, const Gen *g, SPerson *p, const SPerson *pred, int kind, Pla
 				if (p->cat != CAT_CEASED || m == NULL || is(m->plan.v[NP_CEASE_REASON], "1"))
 					return false;
 				ymd(p->cease, &y, &mo, &dd);
-				if (age_on(p->birth, mkdate(mo >= 9 ? y + 1 : y, 8, 31)) >= 19)
+				if (sen2_age_on(p->birth, mkdate(mo >= 9 ? y + 1 : y, 8, 31)) >= 19)
 					return false;
 				if (out)
 				{
