@@ -390,6 +390,20 @@ $$;
 COMMENT ON FUNCTION sen2.stat_age_band_sql(text) IS
   'SQL text of the DfE age band of an age expression: its label (Under 5, 5 to 10, 11 to 15, 16 to 19, 20 to 25, 26 and over; Unknown when NULL) and its sort order (1-6, 99), for the published views'' queries.';
 
+-- The same for single years of age, as the caseload and new-plans files
+-- publish them: Under 3, Age 3 ... Age 25, Age 26 and over.
+CREATE FUNCTION sen2.stat_age_year_sql(age text)
+RETURNS text
+LANGUAGE sql IMMUTABLE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+SELECT format('CASE WHEN %1$s IS NULL THEN ''Unknown'' WHEN %1$s < 3 THEN ''Under 3'' '
+              'WHEN %1$s > 25 THEN ''Age 26 and over'' ELSE ''Age '' || %1$s END, '
+              'CASE WHEN %1$s IS NULL THEN 99 ELSE least(greatest(%1$s, 2), 26) END', age)
+$$;
+COMMENT ON FUNCTION sen2.stat_age_year_sql(text) IS
+  'SQL text of the single year of age of an age expression as published: its label (Under 3, Age 3 ... Age 25, Age 26 and over; Unknown when NULL) and its sort order (2-26, 99), for the published views'' queries.';
+
 -- ---------------------------------------------------------------------------
 -- caseload.csv: plans active on census day
 -- ---------------------------------------------------------------------------
@@ -439,14 +453,9 @@ WITH g AS MATERIALIZED (
       LEFT JOIN sen2.placement_category c ON c.category = g.census_placement
      CROSS JOIN LATERAL (VALUES
            ('sex', 'Total', 'Total', NULL::int),
-           ('age', 'Age',
-            CASE WHEN g.age_at_census IS NULL THEN 'Unknown' WHEN g.age_at_census < 3 THEN 'Under 3'
-                 WHEN g.age_at_census > 25 THEN 'Age 26 and over' ELSE 'Age ' || g.age_at_census END,
-            CASE WHEN g.age_at_census IS NULL THEN 99 ELSE least(greatest(g.age_at_census, 2), 26) END),
-           ('age', 'Age band',
-            %2$s),
-           ('start_age', 'Age when plan started',
-            %3$s),
+           ('age', 'Age', %4$s),
+           ('age', 'Age band', %2$s),
+           ('start_age', 'Age when plan started', %3$s),
            ('sex', 'Sex', g.sex, NULL),
            ('ethnicity', 'Ethnicity', g.ethnicity, NULL),
            ('ethnicity', 'Ethnic group', g.ethnic_group, NULL),
@@ -473,7 +482,8 @@ SELECT t.level, t.return_id, t.la_code, t.collection_year, t.breakdown_topic, t.
        round(100.0 * t.n / sum(t.n) OVER (PARTITION BY t.level, t.return_id, t.collection_year, t.breakdown_topic), 1) AS percent
   FROM t
 $sql$, sen2.stat_facts_source(),
-       sen2.stat_age_band_sql('g.age_at_census'), sen2.stat_age_band_sql('g.age_at_start'));
+       sen2.stat_age_band_sql('g.age_at_census'), sen2.stat_age_band_sql('g.age_at_start'),
+       sen2.stat_age_year_sql('g.age_at_census'));
 END
 $fn$;
 COMMENT ON FUNCTION sen2.stat_caseload_rows() IS
@@ -526,12 +536,8 @@ WITH g AS MATERIALIZED (
       LEFT JOIN sen2.placement_category c ON c.category = g.placement
      CROSS JOIN LATERAL (VALUES
            ('sex', 'Total', 'Total', NULL::int),
-           ('age', 'Age when plan started',
-            CASE WHEN g.age IS NULL THEN 'Unknown' WHEN g.age < 3 THEN 'Under 3'
-                 WHEN g.age > 25 THEN 'Age 26 and over' ELSE 'Age ' || g.age END,
-            CASE WHEN g.age IS NULL THEN 99 ELSE least(greatest(g.age, 2), 26) END),
-           ('age', 'Age band when plan started',
-            %2$s),
+           ('age', 'Age when plan started', %3$s),
+           ('age', 'Age band when plan started', %2$s),
            ('sex', 'Sex', g.sex, NULL),
            ('ethnicity', 'Ethnicity', g.ethnicity, NULL),
            ('ethnicity', 'Ethnic group', g.ethnic_group, NULL),
@@ -554,7 +560,7 @@ SELECT t.level, t.return_id, t.la_code, t.collection_year, t.breakdown_topic, t.
        round(100.0 * t.n / sum(t.n) OVER (PARTITION BY t.level, t.return_id, t.collection_year, t.breakdown_topic), 1) AS percent
   FROM t
 $sql$, sen2.stat_facts_source(),
-       sen2.stat_age_band_sql('g.age'));
+       sen2.stat_age_band_sql('g.age'), sen2.stat_age_year_sql('g.age'));
 END
 $fn$;
 COMMENT ON FUNCTION sen2.stat_new_plans_rows() IS
@@ -677,8 +683,7 @@ WITH counted AS MATERIALIZED (
              ON rs.collection_year = rt.collection_year AND rs.code = q.request_source
      CROSS JOIN LATERAL (VALUES
            ('Total', 'Total', NULL::int),
-           ('Age band at request',
-            %3$s),
+           ('Age band at request', %3$s),
            ('Sex', q.sex, NULL),
            ('Request source', coalesce(rs.label, 'Not recorded'),
             CASE WHEN rs.code ~ '^[0-9]$' THEN rs.code::int ELSE 99 END)) x(breakdown_topic, breakdown, breakdown_order)
@@ -762,8 +767,7 @@ WITH counted AS MATERIALIZED (
       JOIN sen2.return rt ON rt.return_id = q.return_id
      CROSS JOIN LATERAL (VALUES
            ('Total', 'Total', NULL::int),
-           ('Age band at request',
-            %3$s),
+           ('Age band at request', %3$s),
            ('Sex', q.sex, NULL)) x(breakdown_topic, breakdown, breakdown_order)
      GROUP BY 1, 2, 3, 4, 5, 6
 ), t AS (
@@ -848,8 +852,7 @@ WITH counted AS MATERIALIZED (
       JOIN sen2.return rt ON rt.return_id = q.return_id
      CROSS JOIN LATERAL (VALUES
            ('Total', 'Total', NULL::int),
-           ('Age band at request',
-            %3$s)) x(breakdown_topic, breakdown, breakdown_order)
+           ('Age band at request', %3$s)) x(breakdown_topic, breakdown, breakdown_order)
      GROUP BY 1, 2, 3, 4, 5, 6
 ), t AS (
     SELECT 'return'::text AS level, g.* FROM g
@@ -1188,8 +1191,7 @@ WITH g AS MATERIALIZED (
                   GROUP BY 1, 2) rc ON rc.collection_year = p.collection_year AND rc.code = p.cease_reason
      CROSS JOIN LATERAL (VALUES
            ('Total', 'Total', NULL::int),
-           ('Age band when plan ceased',
-            %2$s),
+           ('Age band when plan ceased', %2$s),
            ('Sex', p.sex, NULL),
            ('Years EHC plan held',
             CASE WHEN p.years_held IS NULL THEN 'Unknown' WHEN p.years_held = 0 THEN 'Less than a year'
