@@ -214,3 +214,10 @@ SELECT breakdown, ehc_plans FROM sen2.stat_caseload WHERE la_code = '886' AND co
 RESET sen2.use_cache;
 SELECT breakdown, ehc_plans FROM sen2.stat_caseload WHERE la_code = '886' AND collection_year = 2026 AND breakdown_topic = 'Total';
 ROLLBACK;
+
+-- The age labels the views paste into their queries, at every boundary:
+-- bands Under 5 / 5 to 10 / 11 to 15 / 16 to 19 / 20 to 25 / 26 and over,
+-- single years Under 3 / Age 3 ... Age 25 / Age 26 and over, NULL Unknown.
+SELECT format('SELECT a, %s, %s FROM (VALUES (NULL::int), (-1), (2), (3), (4), (5), (10), (11), (15), (16), (19), (20), (25), (26), (40)) v(a) ORDER BY a NULLS FIRST',
+              sen2.stat_age_band_sql('a'), sen2.stat_age_year_sql('a')) \gexec
+SELECT sen2.stat_age_band_sql(NULL) IS NULL AS no_expression_no_sql;
