@@ -284,15 +284,39 @@ order_check_nothing(DestReceiver *self)
 {
 }
 
+/*
+ * Runs a kept plan whose one parameter ($1) is a return id, into dest (a
+ * receiver of the caller's own); what names the read in the error raised
+ * when SPI fails.
+ */
+void
+sen2_run_return_plan(SPIPlanPtr plan, int64 return_id, DestReceiver *dest, const char *what)
+{
+	ParamListInfo params = makeParamList(1);
+	SPIExecuteOptions opts;
+	MemoryContext cxt = CurrentMemoryContext;
+	int			rc;
+
+	params->params[0].value = Int64GetDatum(return_id);
+	params->params[0].isnull = false;
+	params->params[0].pflags = PARAM_FLAG_CONST;
+	params->params[0].ptype = INT8OID;
+	memset(&opts, 0, sizeof(opts));
+	opts.params = params;
+	opts.read_only = true;
+	opts.dest = dest;
+	rc = SPI_execute_plan_extended(plan, &opts);
+	MemoryContextSwitchTo(cxt);
+	/* a SELECT into a receiver of our own reports SPI_OK_UTILITY */
+	if (rc != SPI_OK_SELECT && rc != SPI_OK_UTILITY)
+		elog(ERROR, "sen2: %s failed: %s", what, SPI_result_code_string(rc));
+}
+
 bool
 sen2_seq_in_id_order(int64 return_id)
 {
 	static SPIPlanPtr plan = NULL;
 	OrderCheck	oc;
-	ParamListInfo params = makeParamList(1);
-	SPIExecuteOptions opts;
-	MemoryContext cxt = CurrentMemoryContext;
-	int			rc;
 
 	if (plan == NULL)
 	{
@@ -315,19 +339,7 @@ sen2_seq_in_id_order(int64 return_id)
 	oc.first = true;
 	oc.in_order = true;
 
-	params->params[0].value = Int64GetDatum(return_id);
-	params->params[0].isnull = false;
-	params->params[0].pflags = PARAM_FLAG_CONST;
-	params->params[0].ptype = INT8OID;
-	memset(&opts, 0, sizeof(opts));
-	opts.params = params;
-	opts.read_only = true;
-	opts.dest = (DestReceiver *) &oc;
-	rc = SPI_execute_plan_extended(plan, &opts);
-	MemoryContextSwitchTo(cxt);
-	/* a SELECT into a receiver of our own reports SPI_OK_UTILITY */
-	if (rc != SPI_OK_SELECT && rc != SPI_OK_UTILITY)
-		elog(ERROR, "sen2: could not read the persons' seq: %s", SPI_result_code_string(rc));
+	sen2_run_return_plan(plan, return_id, (DestReceiver *) &oc, "reading the persons' seq");
 	return oc.in_order;
 }
 

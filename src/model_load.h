@@ -35,5 +35,6 @@ extern void sen2_loader_close(Sen2Loader *loader);
  * narrow index scan, stopped at the first person out of order.
  */
 extern bool sen2_seq_in_id_order(int64 return_id);
+extern void sen2_run_return_plan(SPIPlanPtr plan, int64 return_id, DestReceiver *dest, const char *what);
 
 #endif							/* SEN2_MODEL_LOAD_H */

@@ -232,22 +232,11 @@ receiver_init(Receiver *r, MemoryContext cxt)
 static void
 run_plan(SPIPlanPtr plan, int64 return_id, Receiver *r)
 {
-	ParamListInfo params = makeParamList(1);
-	SPIExecuteOptions opts;
 	MemoryContext cxt = CurrentMemoryContext;
-	volatile int ret = 0;
 
-	params->params[0].value = Int64GetDatum(return_id);
-	params->params[0].isnull = false;
-	params->params[0].pflags = PARAM_FLAG_CONST;
-	params->params[0].ptype = INT8OID;
-	memset(&opts, 0, sizeof(opts));
-	opts.params = params;
-	opts.read_only = true;
-	opts.dest = (DestReceiver *) r;
 	PG_TRY();
 	{
-		ret = SPI_execute_plan_extended(plan, &opts);
+		sen2_run_return_plan(plan, return_id, (DestReceiver *) r, "query");
 	}
 	PG_CATCH();
 	{
@@ -260,9 +249,6 @@ run_plan(SPIPlanPtr plan, int64 return_id, Receiver *r)
 		ReThrowError(ed);
 	}
 	PG_END_TRY();
-	/* a SELECT into a receiver of our own reports SPI_OK_UTILITY */
-	if (ret != SPI_OK_SELECT && ret != SPI_OK_UTILITY)
-		elog(ERROR, "sen2: query failed: %s", SPI_result_code_string(ret));
 }
 
 static void
