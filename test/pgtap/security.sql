@@ -87,23 +87,22 @@ SELECT is((SELECT string_agg(p.oid::regprocedure::text, ', ' ORDER BY p.oid::reg
 -- ... so an operator planted earlier in the search path changes nothing:
 -- here an = on text that is never true
 SELECT sen2.synthesize('886', 2026, 60, 5, 0.1) AS evil_synth \gset
-SELECT md5(sen2.return_xml_text(:evil_synth)) AS good_xml,
-       (SELECT md5(string_agg(x::text, ',' ORDER BY x.request_id)) FROM sen2.stat_case_rows() x) AS good_facts,
-       (SELECT md5(string_agg(f::text, ',' ORDER BY f::text)) FROM sen2.validate_builtin(:evil_synth) f) AS good_findings,
+-- what the four produce, as digests (no = on text in here)
+CREATE FUNCTION pg_temp.outputs(rid bigint) RETURNS TABLE (xml text, facts text, findings text, agg text)
+LANGUAGE sql AS $$
+SELECT md5(sen2.return_xml_text(rid)),
+       (SELECT md5(string_agg(x::text, ',' ORDER BY x.request_id)) FROM sen2.stat_case_rows() x),
+       (SELECT md5(string_agg(f::text, ',' ORDER BY f::text)) FROM sen2.validate_builtin(rid) f),
        (SELECT md5(sen2.xml_agg(p, r, p.seq, p.person_id ORDER BY p.seq, p.person_id)::text)
-          FROM sen2.person p JOIN sen2.return r USING (return_id) WHERE r.return_id = :evil_synth) AS good_agg
-\gset
+          FROM sen2.person p JOIN sen2.return r USING (return_id) WHERE r.return_id = rid)
+$$;
+SELECT * FROM pg_temp.outputs(:evil_synth) \gset good_
 -- (the values are taken under the planted operator and compared after, as
 -- pgTAP's own comparisons would use it too)
 CREATE FUNCTION tap_evil.text_never_equal(text, text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$SELECT false$$;
 CREATE OPERATOR tap_evil.= (LEFTARG = text, RIGHTARG = text, FUNCTION = tap_evil.text_never_equal);
 SET search_path = tap_evil, pg_catalog, public;
-SELECT md5(sen2.return_xml_text(:evil_synth)) AS evil_xml,
-       (SELECT md5(string_agg(x::text, ',' ORDER BY x.request_id)) FROM sen2.stat_case_rows() x) AS evil_facts,
-       (SELECT md5(string_agg(f::text, ',' ORDER BY f::text)) FROM sen2.validate_builtin(:evil_synth) f) AS evil_findings,
-       (SELECT md5(sen2.xml_agg(p, r, p.seq, p.person_id ORDER BY p.seq, p.person_id)::text)
-          FROM sen2.person p JOIN sen2.return r USING (return_id) WHERE r.return_id = :evil_synth) AS evil_agg
-\gset
+SELECT * FROM pg_temp.outputs(:evil_synth) \gset evil_
 RESET search_path;
 SELECT is(:'evil_xml'::text, :'good_xml'::text, 'return_xml_text is not hijacked by a planted =');
 SELECT is(:'evil_facts'::text, :'good_facts'::text, 'stat_case_rows is not hijacked by a planted =');
